@@ -1,0 +1,47 @@
+/**
+ * Environment variable names that cross a process boundary. The stacks set them, the Lambda and
+ * the scanner task read them, the tests build them: everyone imports these constants.
+ */
+
+/** Passed by the trigger Lambda to the scanner container through RunTask `overrides`. */
+export const TASK_ENV = {
+  repository: 'LEAKSCAN_REPOSITORY',
+  cloneUrl: 'LEAKSCAN_CLONE_URL',
+  mode: 'LEAKSCAN_MODE',
+  /** PR mode only: the commit ids the scan is bounded by (never branch names). */
+  sourceCommit: 'LEAKSCAN_SOURCE_COMMIT',
+  destinationCommit: 'LEAKSCAN_DESTINATION_COMMIT',
+  pullRequestId: 'LEAKSCAN_PULL_REQUEST_ID',
+  findingsTopicArn: 'LEAKSCAN_FINDINGS_TOPIC_ARN',
+  /** "true" to publish a message for clean scans as well. */
+  notifyClean: 'LEAKSCAN_NOTIFY_CLEAN',
+} as const;
+
+export const SCAN_MODES = ['pr', 'full'] as const;
+export type ScanMode = (typeof SCAN_MODES)[number];
+
+/** Set by the trigger stack on the Lambda function. */
+export const LAMBDA_ENV = {
+  clusterArn: 'LEAKSCAN_CLUSTER_ARN',
+  taskDefinitionArn: 'LEAKSCAN_TASK_DEFINITION_ARN',
+  containerName: 'LEAKSCAN_CONTAINER_NAME',
+  /** Comma-separated subnet ids. */
+  subnetIds: 'LEAKSCAN_SUBNET_IDS',
+  /** Comma-separated security group ids. */
+  securityGroupIds: 'LEAKSCAN_SECURITY_GROUP_IDS',
+  /** FARGATE | FARGATE_SPOT (spot with FARGATE fallback). */
+  capacityStrategy: 'LEAKSCAN_CAPACITY_STRATEGY',
+  findingsTopicArn: 'LEAKSCAN_FINDINGS_TOPIC_ARN',
+  /** Comma-separated repository names for the scheduled fan-out; empty means every repository. */
+  watchedRepositories: 'LEAKSCAN_WATCHED_REPOSITORIES',
+  /** Clone URL with `{region}` and `{repository}` placeholders; defaults to CodeCommit HTTPS. */
+  cloneUrlTemplate: 'LEAKSCAN_CLONE_URL_TEMPLATE',
+  notifyClean: 'LEAKSCAN_NOTIFY_CLEAN',
+  /** SQS queue (the function's on-failure queue) that receives events that can never succeed, once. */
+  rejectedEventQueueUrl: 'LEAKSCAN_REJECTED_EVENT_QUEUE_URL',
+} as const;
+
+export const DEFAULT_CLONE_URL_TEMPLATE = 'https://git-codecommit.{region}.amazonaws.com/v1/repos/{repository}';
+
+/** Name of the scanner container in the task definition (stack) and in RunTask overrides (Lambda). */
+export const SCANNER_CONTAINER_NAME = 'scanner';
