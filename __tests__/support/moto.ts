@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { ensurePythonTool } from './python-tools';
 
 export interface MotoServer {
@@ -31,7 +32,12 @@ export async function startMoto(region = 'us-east-1'): Promise<MotoServer> {
   const exe = ensurePythonTool('moto');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(exe, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Recording off (it logs every request body to ./moto_recording); cwd a temp dir in case it is on.
+  const child: ChildProcess = spawn(exe, ['-H', '127.0.0.1', '-p', String(port)], {
+    cwd: tmpdir(),
+    env: { ...process.env, MOTO_ENABLE_RECORDING: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
 

@@ -1,0 +1,201 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { CodeCommitClient, ListRepositoriesCommand } from '@aws-sdk/client-codecommit';
+import { ConflictException, ECSClient, RunTaskCommand, type RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { TASK_ENV } from '../../contracts/env';
+import { createHandler } from '../../lambda/app';
+import type { LambdaConfig } from '../../lambda/config';
+import { FanOutError, RetryableTaskStartError } from '../../lambda/errors';
+import { clientToken } from '../../lambda/runtask';
+import { captureOutput, prEvent, REFERENCE_PR_EVENT, scheduledEvent, testConfig } from './support';
+
+const ecsMock = mockClient(ECSClient);
+const sqsMock = mockClient(SQSClient);
+const codecommitMock = mockClient(CodeCommitClient);
+const region = 'us-east-1';
+let output: ReturnType<typeof captureOutput>;
+
+function handlerWith(config: Partial<LambdaConfig> = {}) {
+  return createHandler({
+    config: testConfig(config),
+    ecs: new ECSClient({ region }),
+    sqs: new SQSClient({ region }),
+    codecommit: new CodeCommitClient({ region }),
+    logger: new Logger({ serviceName: 'leakscan-trigger' }),
+    metrics: new Metrics({ namespace: 'leakscan', serviceName: 'leakscan-trigger' }),
+    pace: { perSecond: 1000, concurrency: 3, now: () => 0, sleep: async () => undefined },
+  });
+}
+const runTaskInputs = (): RunTaskCommandInput[] => ecsMock.commandCalls(RunTaskCommand).map((call) => call.args[0].input);
+const envOf = (input: RunTaskCommandInput | undefined): Record<string, string | undefined> =>
+  Object.fromEntries((input?.overrides?.containerOverrides?.[0]?.environment ?? []).map((e) => [e.name, e.value]));
+const metricValues = (): Record<string, unknown> => {
+  const [emf, ...more] = output.metrics();
+  expect(more).toHaveLength(0);
+  return Object.fromEntries(['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => [name, emf?.[name]]));
+};
+
+beforeEach(() => {
+  ecsMock.reset();
+  sqsMock.reset();
+  codecommitMock.reset();
+  ecsMock.on(RunTaskCommand).callsFake((input: RunTaskCommandInput) => ({ tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${input.clientToken?.slice(0, 32)}` }] }));
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  output = captureOutput();
+});
+afterEach(() => output.restore());
+
+describe('pull request events', () => {
+  it('starts one PR scan by commit id, never passing branch names, and logs/metrics with the event id', async () => {
+    const summary = await handlerWith()(prEvent());
+    expect(summary).toEqual({ started: 1, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
+    const [input] = runTaskInputs();
+    expect(runTaskInputs()).toHaveLength(1);
+    expect(envOf(input)).toMatchObject({
+      [TASK_ENV.repository]: 'payments-service',
+      [TASK_ENV.mode]: 'pr',
+      [TASK_ENV.pullRequestId]: '42',
+      [TASK_ENV.sourceCommit]: REFERENCE_PR_EVENT.detail.sourceCommit,
+      [TASK_ENV.destinationCommit]: REFERENCE_PR_EVENT.detail.destinationCommit,
+      [TASK_ENV.cloneUrl]: 'file:///srv/git/us-east-1/payments-service',
+    });
+    expect(input?.clientToken).toBe(clientToken(['pr', 'payments-service', '42', REFERENCE_PR_EVENT.detail.sourceCommit]));
+    expect(JSON.stringify(input)).not.toMatch(/feature\/s3-upload|refs\/heads/);
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'INFO', message: 'scan task started', correlation_id: REFERENCE_PR_EVENT.id, repository: 'payments-service', pullRequestId: '42' }),
+    ]);
+    expect(metricValues()).toEqual({ started: 1, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
+  });
+
+  it('adds the Lambda request id to every line, and keeps no keys from one invocation to the next', async () => {
+    const handler = handlerWith();
+    const context = { awsRequestId: 'req-1', functionName: 'leakscan-trigger', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:leakscan-trigger', memoryLimitInMB: '256' };
+    await handler(prEvent(), context as never);
+    await handler('not an event');
+    const [started, rejected] = output.logs();
+    expect(started).toMatchObject({ function_request_id: 'req-1', correlation_id: REFERENCE_PR_EVENT.id, detailType: 'CodeCommit Pull Request State Change' });
+    expect(rejected).not.toHaveProperty('correlation_id');
+    expect(rejected).not.toHaveProperty('detailType');
+  });
+
+  it('starts the same token for a redelivered event and counts a token conflict as a duplicate', async () => {
+    const handler = handlerWith();
+    await handler(prEvent());
+    ecsMock.on(RunTaskCommand).rejects(new ConflictException({ message: 'clientToken already used', $metadata: {} }));
+    await expect(handler(prEvent({ destinationCommit: 'f'.repeat(40) }))).resolves.toMatchObject({ started: 0, duplicate: 1 });
+    const [first, second] = runTaskInputs();
+    expect(second?.clientToken).toBe(first?.clientToken);
+    expect(output.logs().at(-1)).toMatchObject({ message: 'scan task already started' });
+  });
+
+  it('gives a new push (new source commit) a new token', async () => {
+    const handler = handlerWith();
+    await handler(prEvent());
+    await handler(prEvent({ sourceCommit: 'a'.repeat(40) }));
+    const [first, second] = runTaskInputs();
+    expect(second?.clientToken).not.toBe(first?.clientToken);
+  });
+
+  it.each([
+    ['an approval', 'pullRequestApprovalStateChanged', { sourceCommit: undefined, approvalStatus: 'APPROVE' }],
+    ['a merge', 'pullRequestMergeStatusUpdated', { isMerged: 'True', pullRequestStatus: 'Closed' }],
+    ['a closed pull request', 'pullRequestStatusChanged', { pullRequestStatus: 'Closed' }],
+    ['a created but already closed pull request', 'pullRequestCreated', { pullRequestStatus: 'Closed' }],
+    ['an update of a merged pull request', 'pullRequestSourceBranchUpdated', { isMerged: 'True' }],
+  ])('ignores %s with exactly one log line', async (_label, kind, fields) => {
+    const detail = { event: kind, ...fields };
+    const summary = await handlerWith()(prEvent(detail));
+    expect(summary).toMatchObject({ ignored: 1, started: 0, rejected: 0 });
+    expect(runTaskInputs()).toHaveLength(0);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'INFO', message: expect.stringMatching(/^event ignored/), prEvent: kind })]);
+    expect(metricValues()).toMatchObject({ ignored: 1 });
+  });
+
+  it('fails the invocation on a retryable RunTask failure so Lambda retries, and counts it', async () => {
+    ecsMock.on(RunTaskCommand).resolves({ failures: [{ reason: 'RESOURCE:MEMORY' }] });
+    await expect(handlerWith()(prEvent())).rejects.toBeInstanceOf(RetryableTaskStartError);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'scan task not started', retryable: true })]);
+    expect(metricValues()).toMatchObject({ failed: 1, started: 0 });
+  });
+});
+
+describe('events that can never succeed', () => {
+  it.each([
+    ['a PR event with a bad commit id', prEvent({ sourceCommit: 'main' }), 'detail.sourceCommit: must be a 40-character lowercase hex commit id'],
+    ['a PR event without repository', prEvent({ repositoryNames: [] }), 'detail.repositoryNames'],
+    ['a PR event whose repository name ends in .git', prEvent({ repositoryNames: ['mirror.git'] }), 'must not end in .git'],
+    ['a PR event without detail.event', prEvent({ event: undefined }), 'detail.event'],
+    ['a scheduled event without time', { ...scheduledEvent(), time: undefined }, 'time: '],
+    ['an unknown detail-type', { ...scheduledEvent(), 'detail-type': 'AWS API Call via CloudTrail' }, 'unsupported event: detail-type "AWS API Call via CloudTrail"'],
+    ['no object at all', 'hello', 'unsupported event: detail-type null'],
+  ])('rejects %s: logs the reason, sends it to the queue once with a reason attribute, and succeeds', async (_label, event, reason) => {
+    const summary = await handlerWith()(event);
+    expect(summary).toMatchObject({ rejected: 1, started: 0 });
+    expect(runTaskInputs()).toHaveLength(0);
+    const sends = sqsMock.commandCalls(SendMessageCommand);
+    expect(sends).toHaveLength(1);
+    const message = sends[0]!.args[0].input;
+    expect(message.QueueUrl).toBe(testConfig().rejectedEventQueueUrl);
+    expect(JSON.parse(message.MessageBody!)).toEqual(event);
+    expect(message.MessageAttributes?.reason?.DataType).toBe('String');
+    expect(message.MessageAttributes?.reason?.StringValue).toContain(reason);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', reason: expect.stringContaining(reason) })]);
+    expect(metricValues()).toMatchObject({ rejected: 1 });
+  });
+
+  it('fails the invocation when the queue cannot take the event, so Lambda keeps it', async () => {
+    sqsMock.on(SendMessageCommand).rejects(new Error('queue unavailable'));
+    await expect(handlerWith()(prEvent({ sourceCommit: 'main' }))).rejects.toThrow('queue unavailable');
+  });
+});
+
+describe('scheduled events', () => {
+  it('starts one full scan per watched repository, with a token per (repository, schedule time)', async () => {
+    const handler = handlerWith({ watchedRepositories: ['payments-service', 'infra'] });
+    await expect(handler(scheduledEvent())).resolves.toMatchObject({ started: 2 });
+    await handler(scheduledEvent());
+    await handler(scheduledEvent('2026-03-06T02:00:00Z'));
+    const inputs = runTaskInputs();
+    expect(inputs.map((i) => envOf(i)[TASK_ENV.repository])).toEqual(['payments-service', 'infra', 'payments-service', 'infra', 'payments-service', 'infra']);
+    expect(inputs.every((i) => envOf(i)[TASK_ENV.mode] === 'full' && !(TASK_ENV.sourceCommit in envOf(i)))).toBe(true);
+    expect(inputs[2]?.clientToken).toBe(inputs[0]?.clientToken);
+    expect(inputs[4]?.clientToken).not.toBe(inputs[0]?.clientToken);
+    expect(inputs[1]?.clientToken).not.toBe(inputs[0]?.clientToken);
+    expect(codecommitMock.commandCalls(ListRepositoriesCommand)).toHaveLength(0);
+  });
+
+  it('scans every repository, across ListRepositories pages, when none are watched', async () => {
+    codecommitMock
+      .on(ListRepositoriesCommand, { nextToken: undefined })
+      .resolves({ repositories: [{ repositoryName: 'a' }, { repositoryName: 'b' }], nextToken: 'next' })
+      .on(ListRepositoriesCommand, { nextToken: 'next' })
+      .resolves({ repositories: [{ repositoryName: 'c' }] });
+    await expect(handlerWith()(scheduledEvent())).resolves.toMatchObject({ started: 3 });
+    expect(runTaskInputs().map((i) => envOf(i)[TASK_ENV.repository]).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('does nothing (and succeeds) when the account has no repositories', async () => {
+    codecommitMock.on(ListRepositoriesCommand).resolves({ repositories: [] });
+    await expect(handlerWith()(scheduledEvent())).resolves.toMatchObject({ started: 0, failed: 0 });
+  });
+
+  it('reports exactly which repositories failed and throws so the whole tick is retried', async () => {
+    ecsMock.on(RunTaskCommand).callsFake((input: RunTaskCommandInput) => {
+      const repository = envOf(input)[TASK_ENV.repository] ?? '';
+      if (repository === 'b') return { failures: [{ reason: 'RESOURCE:CPU' }] };
+      if (repository === 'c') throw new ConflictException({ message: 'token used', $metadata: {} });
+      if (repository === 'd') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return { tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${repository}` }] };
+    });
+    const error = await handlerWith({ watchedRepositories: ['a', 'b', 'c', 'd', 'e'] })(scheduledEvent()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FanOutError);
+    expect((error as FanOutError).failedRepositories).toEqual(['b', 'd']);
+    expect((error as Error).message).toBe('2 of 5 scheduled scans did not start: b, d');
+    expect(((error as Error).cause as AggregateError).errors).toHaveLength(2);
+    expect(output.logs()).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^scheduled fan-out incomplete/), failedRepositories: ['b', 'd'] }));
+    expect(metricValues()).toEqual({ started: 2, duplicate: 1, ignored: 0, rejected: 0, failed: 2 });
+  });
+});

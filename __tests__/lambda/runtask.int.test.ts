@@ -1,0 +1,195 @@
+/**
+ * The real handler (lambda/handler.ts, real SDK clients) against a moto server over HTTP: cluster, task
+ * definition, VPC, subnet, security group and the rejected-event queue exist in moto; the handler is
+ * configured through LAMBDA_ENV exactly as the trigger stack configures it.
+ */
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  paginateListTasks,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { LAMBDA_ENV, SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
+import type { TriggerSummary } from '../../lambda/app';
+import { startMoto, type MotoServer } from '../support/moto';
+import { prEvent } from './support';
+
+let moto: MotoServer;
+let ecs: ECSClient;
+let sqs: SQSClient;
+let clusterArn = '';
+let subnetId = '';
+let queueUrl = '';
+let handler: (event: unknown) => Promise<TriggerSummary>;
+const savedEnv = { ...process.env };
+
+/** EC2 Query API call to moto (no EC2 client is installed); moto routes on the credential scope's service. */
+async function ec2(action: string, params: Record<string, string>): Promise<string> {
+  const response = await fetch(moto.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${moto.region}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: new URLSearchParams({ Action: action, Version: '2016-11-15', ...params }),
+  });
+  const xml = await response.text();
+  if (!response.ok) throw new Error(`EC2 ${action} failed (${response.status}): ${xml}`);
+  return xml;
+}
+const xmlValue = (xml: string, element: string): string => {
+  const value = new RegExp(`<${element}>([^<]+)</${element}>`).exec(xml)?.[1];
+  if (!value) throw new Error(`no <${element}> in ${xml}`);
+  return value;
+};
+
+async function allTaskArns(): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListTasks({ client: ecs }, { cluster: clusterArn })) arns.push(...(page.taskArns ?? []));
+  return arns;
+}
+
+async function describe(arns: string[]): Promise<Task[]> {
+  const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: arns, include: ['TAGS'] }));
+  return tasks;
+}
+
+/** moto's request recorder (moto-api/recorder) shows what went over the wire. */
+async function recorder(action: 'reset-recording' | 'start-recording' | 'stop-recording'): Promise<void> {
+  const response = await fetch(`${moto.endpoint}/moto-api/recorder/${action}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`moto recorder ${action}: ${response.status}`);
+}
+
+async function recordedRunTaskBodies(): Promise<Array<Record<string, unknown>>> {
+  const recording = await (await fetch(`${moto.endpoint}/moto-api/recorder/download-recording`)).text();
+  const lines = recording.split('\n').filter((line) => line !== '');
+  return lines
+    .map((line) => JSON.parse(line) as { headers: Record<string, string>; body: string; body_encoded: boolean })
+    .filter((entry) => Object.entries(entry.headers).some(([name, value]) => name.toLowerCase() === 'x-amz-target' && value.endsWith('.RunTask')))
+    .map((entry) => JSON.parse(entry.body_encoded ? Buffer.from(entry.body, 'base64').toString('utf8') : entry.body) as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, moto.env, { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
+  ecs = new ECSClient({});
+  sqs = new SQSClient({});
+
+  const vpcId = xmlValue(await ec2('CreateVpc', { CidrBlock: '10.20.0.0/16' }), 'vpcId');
+  // moto builds each awsvpc task's ENI in its EC2 model: the subnet must exist (security groups need
+  // not), and the ENI needs a private DNS name, which moto gives only in VPCs with DNS hostnames.
+  await ec2('ModifyVpcAttribute', { VpcId: vpcId, 'EnableDnsHostnames.Value': 'true' });
+  subnetId = xmlValue(await ec2('CreateSubnet', { VpcId: vpcId, CidrBlock: '10.20.0.0/20' }), 'subnetId');
+  const groupId = xmlValue(await ec2('CreateSecurityGroup', { VpcId: vpcId, GroupName: 'leakscan-task', GroupDescription: 'scanner task' }), 'groupId');
+  const cluster = await ecs.send(new CreateClusterCommand({ clusterName: 'leakscan', capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+  clusterArn = cluster.cluster?.clusterArn ?? '';
+  const taskDefinition = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'leakscan-scanner',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      // moto sums container memory to place tasks and fails without it.
+      containerDefinitions: [{ name: SCANNER_CONTAINER_NAME, image: 'leakscan-scanner:test', essential: true, memory: 512 }],
+    }),
+  );
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'leakscan-trigger-failures' }))).QueueUrl ?? '';
+  const account = clusterArn.split(':')[4];
+
+  Object.assign(process.env, {
+    [LAMBDA_ENV.clusterArn]: clusterArn,
+    [LAMBDA_ENV.taskDefinitionArn]: taskDefinition.taskDefinition?.taskDefinitionArn,
+    [LAMBDA_ENV.subnetIds]: subnetId,
+    [LAMBDA_ENV.securityGroupIds]: groupId,
+    [LAMBDA_ENV.capacityStrategy]: 'FARGATE_SPOT',
+    [LAMBDA_ENV.findingsTopicArn]: `arn:aws:sns:${moto.region}:${account}:leakscan-findings`,
+    [LAMBDA_ENV.cloneUrlTemplate]: 'file:///srv/git/{region}/{repository}',
+    [LAMBDA_ENV.rejectedEventQueueUrl]: queueUrl,
+  });
+  // Cold start after the environment is complete, as in Lambda.
+  ({ handler } = require('../../lambda/handler') as typeof import('../../lambda/handler'));
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await moto?.stop();
+  process.env = savedEnv;
+});
+
+it('starts a Fargate task whose overrides, tags, capacity and network DescribeTasks shows', async () => {
+  const event = prEvent({ pullRequestId: '7' });
+  await expect(handler(event)).resolves.toMatchObject({ started: 1 });
+
+  const [task] = await describe(await allTaskArns());
+  const environment = Object.fromEntries((task?.overrides?.containerOverrides?.[0]?.environment ?? []).map((e) => [e.name, e.value]));
+  expect(task?.overrides?.containerOverrides?.[0]?.name).toBe(SCANNER_CONTAINER_NAME);
+  expect(environment).toEqual({
+    [TASK_ENV.repository]: 'payments-service',
+    [TASK_ENV.cloneUrl]: 'file:///srv/git/us-east-1/payments-service',
+    [TASK_ENV.mode]: 'pr',
+    [TASK_ENV.findingsTopicArn]: process.env[LAMBDA_ENV.findingsTopicArn],
+    [TASK_ENV.notifyClean]: 'false',
+    [TASK_ENV.pullRequestId]: '7',
+    [TASK_ENV.sourceCommit]: (event.detail as Record<string, string>).sourceCommit,
+    [TASK_ENV.destinationCommit]: (event.detail as Record<string, string>).destinationCommit,
+  });
+  expect(task?.tags).toEqual(
+    expect.arrayContaining([
+      { key: 'leakscan:repository', value: 'payments-service' },
+      { key: 'leakscan:pull-request', value: '7' },
+    ]),
+  );
+  expect(task?.startedBy).toBe('leakscan/pr/7');
+  expect(task?.capacityProviderName).toBe('FARGATE_SPOT');
+  expect(task?.attachments?.[0]?.details).toContainEqual({ name: 'subnetId', value: subnetId });
+});
+
+it('sends the same clientToken for a redelivered event (moto 5.2.5 ignores the token itself)', async () => {
+  const event = prEvent({ pullRequestId: '8' });
+  await recorder('reset-recording');
+  await recorder('start-recording');
+  try {
+    await handler(event);
+    await handler(structuredClone(event));
+  } finally {
+    await recorder('stop-recording');
+  }
+  const [first, second, ...rest] = await recordedRunTaskBodies();
+  await recorder('reset-recording');
+  expect(rest).toHaveLength(0);
+  expect(first?.clientToken).toMatch(/^[0-9a-f]{64}$/);
+  expect(second).toEqual(first);
+  // Real ECS returns the first task for a repeated token (one task). moto's RunTask never reads
+  // clientToken (moto/ecs/responses.py run_task), so it starts a second one. If this fails, moto has
+  // learnt idempotency: expect 1 here.
+  const tasks = (await describe(await allTaskArns())).filter((task) => task.startedBy === 'leakscan/pr/8');
+  expect(tasks).toHaveLength(2);
+});
+
+it('sends an invalid event to the rejected-event queue once, with its reason', async () => {
+  const event = prEvent({ pullRequestId: '9', sourceCommit: 'refs/heads/main' });
+  await expect(handler(event)).resolves.toMatchObject({ rejected: 1, started: 0 });
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+  expect(Messages).toHaveLength(1);
+  expect(JSON.parse(Messages[0]?.Body ?? '')).toEqual(event);
+  expect(Messages[0]?.MessageAttributes?.reason?.StringValue).toContain('detail.sourceCommit');
+});
+
+it('turns a burst of 1,000 distinct events into 1,000 tasks without an unhandled error', async () => {
+  const before = (await allTaskArns()).length;
+  const events = Array.from({ length: 1000 }, (_, i) =>
+    prEvent({ pullRequestId: String(1000 + i), sourceCommit: (i.toString(16).padStart(8, '0') + '0'.repeat(32)).slice(0, 40) }),
+  );
+  const started = performance.now();
+  const results = await Promise.allSettled(events.map((event) => handler(event)));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`burst: 1000 events -> RunTask in ${seconds.toFixed(1)} s (${(1000 / seconds).toFixed(0)} events/s) against moto`);
+
+  const rejected = results.filter((r) => r.status === 'rejected');
+  expect(rejected).toEqual([]);
+  expect(results.every((r) => r.status === 'fulfilled' && r.value.started === 1)).toBe(true);
+  expect((await allTaskArns()).length - before).toBe(1000);
+}, 10 * 60_000);

@@ -1,0 +1,144 @@
+import { CodeCommitClient, GetCommentsForPullRequestCommand, PostCommentForPullRequestCommand, type PostCommentForPullRequestCommandInput } from '@aws-sdk/client-codecommit';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  buildFindingComment,
+  buildSummaryComment,
+  clientRequestToken,
+  COMMENT_MAX_CHARS,
+  existingKeys,
+  findingKey,
+  MAX_FINDING_COMMENTS,
+  postPullRequestComments,
+  summaryKey,
+  type PullRequestRef,
+} from '../../scanner/notify/comments';
+import { finding, secretFinding } from './findings';
+
+const PR: PullRequestRef = {
+  repository: 'payments-service',
+  pullRequestId: '42',
+  destinationCommit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  sourceCommit: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
+};
+const codecommit = mockClient(CodeCommitClient);
+const log = { warn: jest.fn(), error: jest.fn() };
+const client = () => new CodeCommitClient({ region: 'us-east-1' });
+const posted = (): PostCommentForPullRequestCommandInput[] => codecommit.commandCalls(PostCommentForPullRequestCommand).map((call) => call.args[0].input);
+
+beforeEach(() => {
+  codecommit.reset();
+  log.warn.mockReset();
+  log.error.mockReset();
+  codecommit.on(GetCommentsForPullRequestCommand).resolves({ commentsForPullRequestData: [] });
+  codecommit.on(PostCommentForPullRequestCommand).resolves({});
+});
+
+describe('postPullRequestComments', () => {
+  const keyId = finding();
+  const secret = secretFinding();
+
+  it('posts one comment per finding at its file and line on the source version, then a summary', async () => {
+    const outcome = await postPullRequestComments(client(), PR, [secret, keyId], log);
+    expect(outcome).toEqual({ posted: 3, alreadyPresent: 0, failed: 0 });
+    const [first, second, summary] = posted();
+    expect(first).toMatchObject({
+      repositoryName: 'payments-service',
+      pullRequestId: '42',
+      beforeCommitId: PR.destinationCommit,
+      afterCommitId: PR.sourceCommit,
+      location: { filePath: 'src/upload.ts', filePosition: 7, relativeFileVersion: 'AFTER' },
+      clientRequestToken: clientRequestToken(PR, findingKey(keyId)),
+    });
+    expect(first!.content).toContain(keyId.masked);
+    expect(second!.location).toEqual({ filePath: 'src/upload.ts', filePosition: 8, relativeFileVersion: 'AFTER' });
+    expect(summary!.location).toBeUndefined();
+    expect(summary!.content).toContain('leakscan found 2 possible leaked AWS credentials in this pull request');
+    for (const input of posted()) {
+      expect(input.content).not.toContain(keyId.secret);
+      expect(input.content).not.toContain(secret.secret);
+    }
+  });
+
+  it('reads every page of existing comments first and posts nothing twice', async () => {
+    codecommit
+      .on(GetCommentsForPullRequestCommand)
+      .resolvesOnce({ commentsForPullRequestData: [{ comments: [{ content: 'Looks good to me' }] }], nextToken: 'page-2' })
+      .resolvesOnce({ commentsForPullRequestData: [{ comments: [{ content: buildFindingComment(keyId) }, { content: buildSummaryComment(PR, [keyId]) }] }] });
+    const outcome = await postPullRequestComments(client(), PR, [keyId, secret], log);
+    const reads = codecommit.commandCalls(GetCommentsForPullRequestCommand);
+    expect(reads).toHaveLength(2); // (the paginator reuses one input object, so only the last token is visible)
+    expect(reads[1]!.args[0].input).toMatchObject({ repositoryName: 'payments-service', pullRequestId: '42', nextToken: 'page-2' });
+    expect(outcome).toEqual({ posted: 1, alreadyPresent: 2, failed: 0 });
+    expect(posted().map((p) => p.location?.filePosition)).toEqual([8]);
+  });
+
+  it('re-running on the same commit posts nothing; a new source commit gets a new summary only', async () => {
+    await postPullRequestComments(client(), PR, [keyId], log);
+    const first = posted().map((p) => p.content!);
+    codecommit.resetHistory();
+    codecommit.on(GetCommentsForPullRequestCommand).resolves({ commentsForPullRequestData: [{ comments: first.map((content) => ({ content })) }] });
+    expect(await postPullRequestComments(client(), PR, [keyId], log)).toEqual({ posted: 0, alreadyPresent: 2, failed: 0 });
+    const pushed = { ...PR, sourceCommit: 'b'.repeat(40) };
+    expect(await postPullRequestComments(client(), pushed, [keyId], log)).toEqual({ posted: 1, alreadyPresent: 1, failed: 0 });
+    expect(posted().at(-1)!.content).toContain(`\`leakscan-${summaryKey(pushed)}\``);
+  });
+
+  it('falls back to a general comment when the line cannot take an inline comment', async () => {
+    const rejected = Object.assign(new Error('position not in file'), { name: 'InvalidFilePositionException' });
+    codecommit.on(PostCommentForPullRequestCommand, { location: { filePath: 'src/upload.ts', filePosition: 7, relativeFileVersion: 'AFTER' } }).rejects(rejected);
+    const outcome = await postPullRequestComments(client(), PR, [keyId], log);
+    expect(outcome).toEqual({ posted: 2, alreadyPresent: 0, failed: 0 });
+    const [inline, general] = posted();
+    expect(inline!.location).toBeDefined();
+    expect(general!.location).toBeUndefined();
+    expect(general!.content).toContain('src/upload.ts:7');
+    expect(general!.clientRequestToken).not.toBe(inline!.clientRequestToken);
+    expect(log.warn).toHaveBeenCalledWith('pr-comment-location-rejected', expect.objectContaining({ reason: 'InvalidFilePositionException' }));
+  });
+
+  it('logs and counts a failed post, keeps going, and treats an idempotency mismatch as already posted', async () => {
+    codecommit
+      .on(PostCommentForPullRequestCommand)
+      .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }))
+      .rejectsOnce(Object.assign(new Error('token reused'), { name: 'IdempotencyParameterMismatchException' }))
+      .resolves({});
+    const outcome = await postPullRequestComments(client(), PR, [keyId, secret], log);
+    expect(outcome).toEqual({ posted: 1, alreadyPresent: 1, failed: 1 });
+    expect(log.error).toHaveBeenCalledWith('pr-comment-failed', expect.objectContaining({ error: 'AccessDeniedException: denied' }));
+  });
+
+  it('throws when existing comments cannot be read (posting blind could duplicate)', async () => {
+    codecommit.on(GetCommentsForPullRequestCommand).rejects(Object.assign(new Error('closed'), { name: 'PullRequestDoesNotExistException' }));
+    await expect(postPullRequestComments(client(), PR, [keyId], log)).rejects.toThrow('closed');
+    expect(posted()).toEqual([]);
+  });
+
+  it('posts nothing for a clean scan', async () => {
+    expect(await postPullRequestComments(client(), PR, [], log)).toEqual({ posted: 0, alreadyPresent: 0, failed: 0 });
+    expect(posted()).toEqual([]);
+  });
+
+  it(`caps inline comments at ${MAX_FINDING_COMMENTS}; the summary lists the rest`, async () => {
+    const many = Array.from({ length: 40 }, (_, i) => finding({ file: `config/env-${i}.ts` }));
+    await postPullRequestComments(client(), PR, many, log);
+    expect(posted().filter((p) => p.location)).toHaveLength(MAX_FINDING_COMMENTS);
+    const summary = posted().find((p) => !p.location)!;
+    expect(summary.content).toContain('config/env-39.ts:7');
+  });
+});
+
+describe('comment text', () => {
+  it('keeps the summary under CodeCommit’s size limit, summarising the rest', () => {
+    const many = Array.from({ length: 400 }, (_, i) => finding({ file: `deeply/nested/directory/structure/module-${i}/settings.ts` }));
+    const summary = buildSummaryComment(PR, many);
+    expect(summary.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
+    expect(summary).toMatch(/\| … and \d+ more \| \| \|/);
+    expect(existingKeys([summary])).toEqual(new Set([summaryKey(PR)]));
+  });
+
+  it('round-trips markers, including file names with spaces', () => {
+    const f = finding({ file: 'docs/my notes.md' });
+    expect(existingKeys([buildFindingComment(f)])).toEqual(new Set([findingKey(f)]));
+    expect(existingKeys(['`leakscan-finding` mentioned in passing', 'plain text'])).toEqual(new Set());
+  });
+});

@@ -1,0 +1,124 @@
+import { buildFindingsMessage, buildSubject, MACHINE_PROTOCOLS, MACHINE_SCHEMA, SNS_MESSAGE_LIMIT_BYTES, type MachinePayload } from '../../scanner/notify/message';
+import type { ScanContext } from '../../scanner/notify/text';
+import { finding, report, secretFinding } from './findings';
+
+const PR: ScanContext = {
+  repository: 'payments-service',
+  mode: 'pr',
+  pullRequestId: '42',
+  sourceCommit: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
+  destinationCommit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  region: 'us-east-1',
+};
+
+function parse(message: string): Record<string, string> {
+  return JSON.parse(message) as Record<string, string>;
+}
+
+describe('buildFindingsMessage', () => {
+  const keyId = finding();
+  const secret = secretFinding();
+  const account = finding({ kind: 'aws-account-id', ruleId: 'aws-account-id', severity: 'medium', file: 'infra/main.tf', line: 3 });
+  const built = buildFindingsMessage(PR, report([account, keyId, secret]));
+  const structured = parse(built.message);
+
+  it('names repository, PR and count in an ASCII subject under 100 characters', () => {
+    expect(built.subject).toBe('leakscan: 3 possible leaked credentials in PR #42 of payments-service');
+    expect(buildSubject(PR, 1)).toBe('leakscan: 1 possible leaked credential in PR #42 of payments-service');
+    expect(buildSubject({ ...PR, mode: 'full', pullRequestId: undefined }, 0)).toBe('leakscan: no leaked credentials in payments-service (full scan)');
+    const long = buildSubject({ ...PR, repository: 'r'.repeat(100), pullRequestId: '9'.repeat(19) }, 12345);
+    expect(long.length).toBeLessThan(100);
+    expect(long).toMatch(/^leakscan: 12345 possible leaked credentials in PR #9{19} of r+\.\.\.$/);
+    expect(long).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it('sends the same readable text to default and email subscribers, listing each finding masked', () => {
+    const text = structured.email!;
+    expect(structured.default).toBe(text);
+    expect(text).toContain('leakscan found 3 possible leaked AWS credentials in pull request #42 of payments-service.');
+    expect(text).toContain('Pull request:     #42 (commits 1a2b3c4d5e6f..9f2b6c1d0e4a)');
+    expect(text).toContain('Open:             https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/payments-service/pull-requests/42/details?region=us-east-1');
+    expect(text).toContain('Highest severity: critical');
+    // Most severe first; each entry with kind, file:line, masked value, commit and fingerprint.
+    expect(text.indexOf('infra/main.tf:3')).toBeGreaterThan(text.indexOf('src/upload.ts:8'));
+    expect(text).toContain(`  1. AWS access key id [critical]\n     File:        src/upload.ts:7\n     Value:       ${keyId.masked}\n     Commit:      c0ffee000000\n     Fingerprint: ${keyId.fingerprint}`);
+    expect(text).toContain('deactivate it and create a new one');
+    expect(text).toContain('Remove the value from the branch history');
+    expect(text).toContain('`leakscan:allow`');
+    expect(text).toContain('Account ids are not secret on their own');
+  });
+
+  it('sends a JSON document with only masked values to machine protocols', () => {
+    for (const protocol of MACHINE_PROTOCOLS) expect(structured[protocol]).toBe(structured.sqs);
+    const payload = JSON.parse(structured.sqs!) as MachinePayload;
+    expect(payload).toMatchObject({
+      schema: MACHINE_SCHEMA,
+      repository: 'payments-service',
+      mode: 'pr',
+      pullRequestId: '42',
+      sourceCommit: PR.sourceCommit,
+      destinationCommit: PR.destinationCommit,
+      findingsCount: 3,
+      highestSeverity: 'critical',
+      omittedCount: 0,
+    });
+    expect(payload.findings.map((f) => f.file + ':' + f.line)).toEqual(['src/upload.ts:7', 'src/upload.ts:8', 'infra/main.tf:3']);
+    expect(Object.keys(payload.findings[0]!).sort()).toEqual(['column', 'commit', 'file', 'fingerprint', 'kind', 'line', 'masked', 'ruleId', 'severity']);
+  });
+
+  it('never carries a raw value, even when handed findings that still have one', () => {
+    for (const f of [keyId, secret, account]) expect(built.message).not.toContain(f.secret);
+    expect(built.message).not.toContain('"secret"');
+  });
+
+  it('sets filterable message attributes', () => {
+    expect(built.attributes).toEqual({
+      repository: { DataType: 'String', StringValue: 'payments-service' },
+      mode: { DataType: 'String', StringValue: 'pr' },
+      findingsCount: { DataType: 'Number', StringValue: '3' },
+      highestSeverity: { DataType: 'String', StringValue: 'critical' },
+      pullRequestId: { DataType: 'String', StringValue: '42' },
+    });
+  });
+
+  it('describes a clean scan (sent only when notifyClean is set)', () => {
+    const clean = buildFindingsMessage({ ...PR, mode: 'full', pullRequestId: undefined }, report([]));
+    expect(parse(clean.message).email).toContain('leakscan found no leaked AWS credentials in the default branch of payments-service.');
+    expect(parse(clean.message).email).not.toContain('What to do');
+    expect(clean.attributes.highestSeverity).toEqual({ DataType: 'String', StringValue: 'none' });
+    expect(clean.attributes.pullRequestId).toBeUndefined();
+  });
+});
+
+describe('size limit', () => {
+  const many = Array.from({ length: 3000 }, (_, i) => finding({ file: `src/generated/module-${i}/credentials.ts`, line: i + 1, severity: i % 7 === 0 ? 'high' : 'critical' }));
+  const built = buildFindingsMessage(PR, report(many));
+  const structured = parse(built.message);
+
+  it('stays under 256 KB including attributes by listing fewer findings and summarising the rest', () => {
+    const attributeBytes = Object.entries(built.attributes).reduce((n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue), 0);
+    expect(Buffer.byteLength(built.message) + attributeBytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
+    expect(built.listedCount).toBeGreaterThan(50);
+    expect(built.listedCount).toBeLessThan(many.length);
+    expect(structured.email).toContain(`… and ${many.length - built.listedCount} more`);
+    const payload = JSON.parse(structured.sqs!) as MachinePayload;
+    expect(payload.findingsCount).toBe(3000);
+    expect(payload.findings).toHaveLength(built.listedCount);
+    expect(payload.omittedCount).toBe(3000 - built.listedCount);
+    // What is left out is the less severe part.
+    expect(payload.findings.every((f) => f.severity === 'critical')).toBe(true);
+    expect(built.subject).toContain('3000 possible leaked credentials');
+  });
+
+  it('fills the budget: a smaller limit lists fewer, a larger one more, each within its limit', () => {
+    const limit = 40_000;
+    const small = buildFindingsMessage(PR, report(many), limit);
+    const attributeBytes = Object.entries(small.attributes).reduce((n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue), 0);
+    expect(Buffer.byteLength(small.message) + attributeBytes).toBeLessThanOrEqual(limit);
+    // Close to the limit: less than two more entries' worth of room is left unused.
+    const perFinding = Buffer.byteLength(built.message) / built.listedCount;
+    expect(Buffer.byteLength(small.message) + attributeBytes).toBeGreaterThan(limit - 2 * perFinding);
+    const larger = buildFindingsMessage(PR, report(many), limit + 100_000);
+    expect(larger.listedCount).toBeGreaterThan(small.listedCount);
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * `npm run plan` against the stub terraform: the real command code, real child processes, fixture
+ * plan JSON in Terraform's documented format.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planMain } from '../../ops/plan';
+import { ensurePythonTool } from '../support/python-tools';
+import { expectNoSecrets, makeWorkspace, runCli, runInProcess, type StackScenario, type Workspace } from './support/workspace';
+
+// Each stub call is a node process; on a loaded 2-core machine a test takes seconds, not milliseconds.
+jest.setTimeout(60_000);
+
+const ALL: Record<string, StackScenario> = {
+  'app-state': { plan: 'no-op.json' },
+  'app-network': { plan: 'create.json' },
+  'app-platform': { plan: 'update.json' },
+  'app-notify': { plan: 'no-op.json' },
+  'app-trigger': { plan: 'replace.json' },
+};
+
+let ws: Workspace;
+afterEach(() => ws?.cleanup());
+
+
+describe('npm run plan (stub terraform)', () => {
+  it('plans every stack in dependency order, summarizes, writes files and exits 2 on changes', async () => {
+    ws = makeWorkspace(ALL);
+    const run = await runInProcess(planMain, ['--skip-synth'], ws);
+    expect(run.code).toBe(2);
+
+    const planned = ws.calls().filter((c) => c.argv[0] === 'plan').map((c) => c.stack);
+    expect(planned).toEqual(['app-state', 'app-network', 'app-platform', 'app-notify', 'app-trigger']);
+    const stateCalls = ws.calls().filter((c) => c.stack === 'app-state').map((c) => c.argv.slice(0, 2).join(' '));
+    expect(stateCalls).toEqual(['init -input=false', 'plan -input=false', 'show -json']);
+    expect(ws.calls().find((c) => c.argv[0] === 'plan')!.argv).toContain('-out=tfplan');
+
+    const out = run.stdout;
+    // Destructive and security-relevant changes come before the per-stack table.
+    expect(out.indexOf('REVIEW FIRST')).toBeLessThan(out.indexOf('STACK'));
+    expect(out).toMatch(/\[app-trigger\] -\/\+ aws_lambda_function\.trigger \(replace; forces replacement: architectures\)\s+DESTRUCTIVE/);
+    expect(out).toMatch(/\[app-platform\] ~\s+aws_iam_role_policy\.task \(update; IAM; changes: policy\.Statement\[0\]\.Action\[1\]\)/);
+    expect(out).toMatch(/app-network\s+3\s+0\s+0\s+0\s+changes/);
+    expect(out).toMatch(/app-state\s+0\s+0\s+0\s+0\s+no changes/);
+    expect(out).toMatch(/app-trigger\s+0\s+1\s+2\s+1\s+changes/);
+    expect(out).toContain('note: 1 resource changed outside Terraform');
+    expect(out).toContain('!!! SKIPPED: checkov not found');
+    expect(run.stderr).toContain('WARNING: checkov not found');
+    expect(out).toContain('RESULT: changes in 3 of 5 stacks -> exit 2');
+
+    const summary = JSON.parse(readFileSync(join(ws.dir, 'cdktf.out/plans/summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ result: 'changes', exitCode: 2, order: ['app-state', 'app-network', 'app-platform', 'app-notify', 'app-trigger'] });
+    expect(summary.stacks.find((s: { stack: string }) => s.stack === 'app-platform').plan.counts).toMatchObject({ update: 3, create: 0 });
+    const planFile = join(ws.dir, 'cdktf.out/plans/app-platform.plan.json');
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).format_version).toBe('1.2');
+    expect(statSync(planFile).mode & 0o777).toBe(0o600);
+    // The plan file itself holds the secret (as Terraform's does); nothing printed or summarized may.
+    const planText = readFileSync(planFile, 'utf8');
+    expect(ws.secrets.filter((secret) => planText.includes(secret))).toHaveLength(2);
+    expectNoSecrets(ws, run.stdout, run.stderr, readFileSync(join(ws.dir, 'cdktf.out/plans/summary.txt'), 'utf8'), JSON.stringify(summary));
+  });
+
+  it('keeps going when a stack fails, reports every stack and exits 1', async () => {
+    ws = makeWorkspace({ ...ALL, 'app-network': { plan: 'create.json', fail: 'plan', failMessage: 'error configuring S3 Backend: AccessDenied' } });
+    const run = await runInProcess(planMain, ['--skip-synth'], ws);
+    expect(run.code).toBe(1);
+    expect(ws.calls().filter((c) => c.argv[0] === 'show').map((c) => c.stack)).toEqual(['app-state', 'app-platform', 'app-notify', 'app-trigger']);
+    expect(run.stdout).toMatch(/app-network\s+-\s+-\s+-\s+-\s+ERROR/);
+    expect(run.stdout).toContain('app-network: `terraform plan -input=false -no-color -detailed-exitcode -out=tfplan` exited with 1');
+    expect(run.stdout).toContain('Error: error configuring S3 Backend: AccessDenied');
+    expect(run.stdout).toContain('note: depends on app-network (pending or failed)');
+    expect(run.stdout).toMatch(/app-trigger\s+0\s+1\s+2\s+1\s+changes/);
+    expect(run.stdout).toContain('RESULT: changes in 2 of 5 stacks, 1 stack FAILED -> exit 1');
+  });
+
+  it('exits 0 when no stack has changes', async () => {
+    ws = makeWorkspace(Object.fromEntries(Object.keys(ALL).map((s) => [s, { plan: 'no-op.json' }])));
+    const run = await runInProcess(planMain, ['--skip-synth'], ws);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('REVIEW FIRST');
+    expect(run.stdout).toContain('RESULT: no changes -> exit 0');
+  });
+
+  it('plans only the stacks named with --stack and prints JSON with --json', async () => {
+    ws = makeWorkspace(ALL);
+    const run = await runInProcess(planMain, ['--skip-synth', '--stack', 'app-trigger', '--stack', 'app-state', '--json', '--out', 'review'], ws);
+    expect(run.code).toBe(2);
+    expect([...new Set(ws.calls().map((c) => c.stack))]).toEqual(['app-state', 'app-trigger']);
+    const report = JSON.parse(run.stdout);
+    expect(report.order).toEqual(['app-state', 'app-trigger']);
+    expect(report.attention[0]).toMatchObject({ stack: 'app-trigger', address: 'aws_lambda_function.trigger', action: 'replace', destructive: true });
+    expect(JSON.parse(readFileSync(join(ws.dir, 'review/summary.json'), 'utf8'))).toEqual(report);
+  });
+
+  it('fails a stack whose plan JSON has an unknown format version, and an unknown --stack', async () => {
+    ws = makeWorkspace({ ...ALL, 'app-notify': { plan: 'bad-format.json' } });
+    const bad = await runInProcess(planMain, ['--skip-synth'], ws);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('unsupported format_version "2.0" (expected 1.x)');
+    const unknown = await runInProcess(planMain, ['--skip-synth', '--stack', 'nope'], ws);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('error: unknown stack "nope"');
+  });
+
+  it('rejects a manifest with a dependency cycle', async () => {
+    ws = makeWorkspace(ALL);
+    const manifestPath = join(ws.dir, 'cdktf.out/manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.stacks['app-state'].dependencies = ['app-trigger'];
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const run = await runInProcess(planMain, ['--skip-synth'], ws);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/error: dependency cycle between stacks: app-trigger -> .*app-state -> app-trigger/);
+    expect(ws.calls()).toEqual([]);
+  });
+
+  it('reports checkov results and fails on them with --fail-on-checkov', async () => {
+    ws = makeWorkspace({ 'app-state': { plan: 'no-op.json' }, 'app-network': { plan: 'create.json' } });
+    const checkov = join(ws.bin, 'checkov');
+    const report = { check_type: 'terraform_plan', results: { failed_checks: [{ check_id: 'CKV_AWS_23', check_name: 'Ensure every security group and rule has a description', resource: 'aws_vpc_security_group_egress_rule.https' }] }, summary: { passed: 4, failed: 1, skipped: 0 } };
+    writeFileSync(checkov, `#!/usr/bin/env node\nprocess.stdout.write(${JSON.stringify(JSON.stringify(report))});process.exit(1);\n`, { mode: 0o755 });
+    const run = await runInProcess(planMain, ['--skip-synth', '--stack', 'app-network'], ws);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('app-network: 4 passed, 1 failed, 0 skipped');
+    expect(run.stdout).toContain('CKV_AWS_23 aws_vpc_security_group_egress_rule.https');
+    const strict = await runInProcess(planMain, ['--skip-synth', '--stack', 'app-network', '--fail-on-checkov'], ws);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('1 failed checkov check -> exit 1');
+  });
+
+  it('runs real checkov on the plan JSON', async () => {
+    ws = makeWorkspace({ 'app-network': { plan: 'create.json' } });
+    const checkov = ensurePythonTool('checkov');
+    const run = await runInProcess(planMain, ['--skip-synth', '--stack', 'app-network', '--checkov', checkov, '--json'], ws, { PATH: `${ws.bin}:/usr/bin:/bin` });
+    const checked = JSON.parse(run.stdout).stacks[0].checkov;
+    expect(checked.status).toBe('ran');
+    expect(checked.passed + checked.failed).toBeGreaterThan(0);
+    expect(checked.failedChecks.map((c: { id: string }) => c.id)).toContain('CKV_AWS_23');
+  }, 120_000);
+
+  it('works as `tsx ops/plan.ts`, as npm run plan invokes it', () => {
+    ws = makeWorkspace(ALL);
+    const run = runCli('plan', ['--skip-synth'], ws);
+    expect(run.stderr).toContain('stacks in dependency order: app-state -> app-network -> app-platform -> app-notify -> app-trigger');
+    expect(run.stdout).toContain('RESULT: changes in 3 of 5 stacks -> exit 2');
+    expect(run.code).toBe(2);
+    expectNoSecrets(ws, run.stdout, run.stderr);
+  });
+});

@@ -1,0 +1,140 @@
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { SCANNER_CONTAINER_NAME } from '../../contracts/env';
+import { CODECOMMIT_ACTIONS } from '../../stacks/constructs/scanner-task';
+import { policyDocuments, type FoundPolicy } from './policies';
+import { ACCOUNT, only, resources, synthesize, testConfig, type TfJson } from './synth';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+function taskDefinition(stack: TfJson) {
+  const def = only(stack, 'aws_ecs_task_definition');
+  const [container, ...others] = JSON.parse(def.container_definitions as string) as Array<Record<string, unknown>>;
+  expect(others).toEqual([]);
+  return { def, container: container! };
+}
+
+/** The inline policy of the role whose name ends with `suffix`. */
+function rolePolicy(stack: TfJson, suffix: string): FoundPolicy {
+  const [roleId] = Object.entries(stack.resource?.aws_iam_role ?? {}).find(([, r]) => String(r.name).endsWith(suffix))!;
+  const [policyId] = Object.entries(stack.resource?.aws_iam_role_policy ?? {}).find(([, p]) => p.role === `\${aws_iam_role.${roleId}.id}`)!;
+  return policyDocuments(stack).find((p) => p.where === `aws_iam_role_policy.${policyId}.policy`)!;
+}
+
+describe('scanner platform stack, defaults', () => {
+  const { tf, json } = synthesize(testConfig({ repositories: ['payments-service', 'web'], scanner: { image: { digest: DIGEST } } }));
+  const stack = json.platform;
+
+  it('keeps images in an immutable, scanned, KMS-encrypted repository with a lifecycle policy', () => {
+    expect(tf.platform).toHaveResourceWithProperties(EcrRepository, {
+      name: 'leakscan-test-scanner',
+      image_tag_mutability: 'IMMUTABLE',
+      image_scanning_configuration: { scan_on_push: true },
+      encryption_configuration: [{ encryption_type: 'KMS' }],
+    });
+    const { rules } = JSON.parse(only(stack, 'aws_ecr_lifecycle_policy').policy as string) as { rules: Array<{ selection: Record<string, unknown> }> };
+    expect(rules.map((r) => [r.selection.tagStatus, r.selection.countType, r.selection.countNumber])).toEqual([
+      ['untagged', 'sinceImagePushed', 7],
+      ['any', 'imageCountMoreThan', 30],
+    ]);
+  });
+
+  it('runs a cluster with Container Insights and both Fargate capacity providers', () => {
+    expect(tf.platform).toHaveResourceWithProperties(EcsCluster, { name: 'leakscan-test-scanner', setting: [{ name: 'containerInsights', value: 'enabled' }] });
+    expect(tf.platform).toHaveResourceWithProperties(EcsClusterCapacityProviders, {
+      capacity_providers: ['FARGATE', 'FARGATE_SPOT'],
+      default_capacity_provider_strategy: [{ capacity_provider: 'FARGATE', weight: 1, base: 0 }],
+    });
+  });
+
+  it('defines an ARM64 Fargate task of 0.25 vCPU / 512 MiB with separate execution and task roles', () => {
+    expect(tf.platform).toHaveResourceWithProperties(EcsTaskDefinition, {
+      family: 'leakscan-test-scanner',
+      requires_compatibilities: ['FARGATE'],
+      network_mode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      runtime_platform: { cpu_architecture: 'ARM64', operating_system_family: 'LINUX' },
+      volume: [{ name: 'scratch' }],
+    });
+    const { def } = taskDefinition(stack);
+    expect(def.execution_role_arn).toMatch(/aws_iam_role\.scanner_execution-role/);
+    expect(def.task_role_arn).toMatch(/aws_iam_role\.scanner_task-role/);
+  });
+
+  it('runs the container non-root, unprivileged, on a read-only root with a writable scratch volume', () => {
+    const { container } = taskDefinition(stack);
+    expect(container).toMatchObject({
+      name: SCANNER_CONTAINER_NAME,
+      essential: true,
+      user: expect.stringMatching(/^[1-9]\d*:[1-9]\d*$/),
+      privileged: false,
+      readonlyRootFilesystem: true,
+      linuxParameters: { capabilities: { drop: ['ALL'] } },
+      mountPoints: [{ sourceVolume: 'scratch', containerPath: '/scratch', readOnly: false }],
+    });
+    expect(container.environment).toEqual([
+      { name: 'HOME', value: '/scratch' },
+      { name: 'TMPDIR', value: '/scratch' },
+    ]);
+  });
+
+  it('pulls the image by digest from the repository it creates and logs with awslogs to a group with retention', () => {
+    const { container } = taskDefinition(stack);
+    expect(container.image).toMatch(new RegExp(`^\\$\\{aws_ecr_repository\\..+\\.repository_url\\}@${DIGEST}$`));
+    expect(container.logConfiguration).toEqual({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': expect.stringMatching(/aws_cloudwatch_log_group\.scanner_logs/), 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'scanner' },
+    });
+    expect(resources(stack, 'aws_cloudwatch_log_group')).toEqual([expect.objectContaining({ name: '/leakscan/test/scanner', retention_in_days: 365 })]);
+  });
+
+  it('lets the task role read and comment on the watched repositories, publish findings, use the topic key — nothing else', () => {
+    const statements = rolePolicy(stack, 'scanner-task').statements;
+    expect(statements).toEqual([
+      {
+        Sid: 'ReadAndCommentOnWatchedRepositories',
+        Effect: 'Allow',
+        Action: CODECOMMIT_ACTIONS,
+        Resource: [`arn:aws:codecommit:eu-west-1:${ACCOUNT}:payments-service`, `arn:aws:codecommit:eu-west-1:${ACCOUNT}:web`],
+      },
+      { Sid: 'PublishFindings', Effect: 'Allow', Action: 'sns:Publish', Resource: expect.stringMatching(/outputs\.cross-stack-output-aws_sns_topicfindings_topic.*arn\}$/) },
+      { Sid: 'UseFindingsTopicKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: expect.stringMatching(/outputs\.cross-stack-output-aws_kms_key.*arn\}$/) },
+    ]);
+    expect(CODECOMMIT_ACTIONS).toEqual(['codecommit:GitPull', 'codecommit:GetPullRequest', 'codecommit:GetCommentsForPullRequest', 'codecommit:PostCommentForPullRequest']);
+  });
+
+  it('lets the execution role pull only this repository and write only the task log group', () => {
+    const statements = rolePolicy(stack, 'scanner-execution').statements;
+    expect(statements.map((s) => [s.Action, s.Resource])).toEqual([
+      ['ecr:GetAuthorizationToken', '*'],
+      [['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], expect.stringMatching(/^\$\{aws_ecr_repository\..+\.arn\}$/)],
+      [['logs:CreateLogStream', 'logs:PutLogEvents'], expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.scanner_logs.+\.arn\}:\*$/)],
+    ]);
+  });
+});
+
+describe('scanner platform stack, configured alternatives', () => {
+  const external = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/shared/leakscan`;
+  const { json } = synthesize(
+    testConfig({
+      repositories: [],
+      scanner: { image: { repository: external, digest: DIGEST }, cpu: 1024, memory: 4096, architecture: 'X86_64', capacityStrategy: 'FARGATE_SPOT' },
+    }),
+  );
+  const stack = json.platform;
+
+  it('uses the configured image repository, size, architecture and Spot-first strategy', () => {
+    const { def, container } = taskDefinition(stack);
+    expect(container.image).toBe(`${external}@${DIGEST}`);
+    expect(def).toMatchObject({ cpu: '1024', memory: '4096', runtime_platform: { cpu_architecture: 'X86_64' } });
+    expect(only(stack, 'aws_ecs_cluster_capacity_providers').default_capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+    expect(rolePolicy(stack, 'scanner-execution').statements[1]!.Resource).toBe(`arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/shared/leakscan`);
+  });
+
+  it('without a watched list, scopes CodeCommit to the account’s repositories in the region', () => {
+    expect(rolePolicy(stack, 'scanner-task').statements[0]!.Resource).toEqual([`arn:aws:codecommit:eu-west-1:${ACCOUNT}:*`]);
+  });
+});

@@ -1,0 +1,212 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../../contracts/env';
+import { policyDocuments, type PolicyStatement } from './policies';
+import { ACCOUNT, only, resources, synthesize, testConfig, type TfJson } from './synth';
+
+const ref = (type: string, logicalId: string, attribute: string) => `\${${type}.${logicalId}.${attribute}}`;
+/** Logical id of the only resource of `type` whose `key` equals `value`. */
+function idOf(stack: TfJson, type: string, key: string, value: unknown): string {
+  const matches = Object.entries(stack.resource?.[type] ?? {}).filter(([, r]) => r[key] === value);
+  if (matches.length !== 1) throw new Error(`expected one ${type} with ${key}=${String(value)}, found ${matches.length}`);
+  return matches[0]![0];
+}
+function lambdaStatements(stack: TfJson): PolicyStatement[] {
+  return policyDocuments(stack).find((p) => p.type === 'aws_iam_role_policy')!.statements;
+}
+
+describe('trigger stack', () => {
+  const config = testConfig({
+    repositories: ['payments-service', 'web'],
+    schedule: 'rate(12 hours)',
+    notifications: { notifyClean: true },
+    trigger: { reservedConcurrency: 7 },
+  });
+  const { tf, json, outdir } = synthesize(config);
+  const stack = json.trigger;
+  const fn = only(stack, 'aws_lambda_function') as { filename: string; source_code_hash: string; environment: { variables: Record<string, string> } };
+  const fnId = idOf(stack, 'aws_lambda_function', 'function_name', 'leakscan-test-trigger');
+  const onFailureId = idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-trigger-failed');
+  const eventsDlqId = idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-events-undelivered');
+  const ruleIds = {
+    pullRequest: idOf(stack, 'aws_cloudwatch_event_rule', 'name', 'leakscan-test-pull-request'),
+    schedule: idOf(stack, 'aws_cloudwatch_event_rule', 'name', 'leakscan-test-full-scan'),
+    taskFailed: idOf(stack, 'aws_cloudwatch_event_rule', 'name', 'leakscan-test-scanner-task-failed'),
+  };
+  const opsTopic = expect.stringMatching(/outputs\.cross-stack-output-aws_sns_topicops_topic.*arn\}$/);
+
+  it('runs the bundled handler on nodejs22.x / arm64 with X-Ray, reserved concurrency and JSON logs', () => {
+    expect(tf.trigger).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: 'leakscan-test-trigger',
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      reserved_concurrent_executions: 7,
+      tracing_config: { mode: 'Active' },
+      logging_config: expect.objectContaining({ log_format: 'JSON', log_group: expect.stringMatching(/aws_cloudwatch_log_group\.trigger_logs/) }),
+    });
+    expect(resources(stack, 'aws_cloudwatch_log_group')).toEqual([expect.objectContaining({ name: '/aws/lambda/leakscan-test-trigger', retention_in_days: 365 })]);
+  });
+
+  it('deploys the esbuild bundle as a zip asset with a content hash', () => {
+    expect(fn.filename).toMatch(/^assets\/.+\/archive\.zip$/);
+    expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
+    const zip = readFileSync(join(outdir, 'stacks', 'leakscan-test-trigger', fn.filename));
+    expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(zip.includes('index.js')).toBe(true);
+  });
+
+  it('sets every variable the handler reads, from the stacks and the configuration', () => {
+    const env = fn.environment.variables;
+    expect(Object.keys(env).sort()).toEqual(Object.values(LAMBDA_ENV).sort());
+    expect(env).toMatchObject({
+      [LAMBDA_ENV.containerName]: SCANNER_CONTAINER_NAME,
+      [LAMBDA_ENV.capacityStrategy]: 'FARGATE',
+      [LAMBDA_ENV.watchedRepositories]: 'payments-service,web',
+      [LAMBDA_ENV.notifyClean]: 'true',
+      [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
+      [LAMBDA_ENV.rejectedEventQueueUrl]: ref('aws_sqs_queue', onFailureId, 'url'),
+      [LAMBDA_ENV.clusterArn]: expect.stringMatching(/cross-stack-output-aws_ecs_cluster.*arn\}$/),
+      [LAMBDA_ENV.taskDefinitionArn]: expect.stringMatching(/cross-stack-output-aws_ecs_task_definition.*arn\}$/),
+      [LAMBDA_ENV.findingsTopicArn]: expect.stringMatching(/cross-stack-output-aws_sns_topicfindings_topic.*arn\}$/),
+      [LAMBDA_ENV.securityGroupIds]: expect.stringMatching(/cross-stack-output-aws_security_groupscanner-sg.*id\}$/),
+      [LAMBDA_ENV.subnetIds]: expect.stringMatching(/^\$\{[^}]+private-0[^}]+\},\$\{[^}]+private-1[^}]+\}$/),
+    });
+  });
+
+  it('retries asynchronous invocations, then sends them to the on-failure queue', () => {
+    expect(tf.trigger).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      function_name: ref('aws_lambda_function', fnId, 'function_name'),
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 3600,
+      destination_config: { on_failure: { destination: ref('aws_sqs_queue', onFailureId, 'arn') } },
+    });
+  });
+
+  it('matches only new or updated open, unmerged pull requests of the watched repositories', () => {
+    const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-pull-request' });
+    expect(JSON.parse(rule.event_pattern as string)).toEqual({
+      source: ['aws.codecommit'],
+      'detail-type': ['CodeCommit Pull Request State Change'],
+      resources: [`arn:aws:codecommit:eu-west-1:${ACCOUNT}:payments-service`, `arn:aws:codecommit:eu-west-1:${ACCOUNT}:web`],
+      detail: { event: ['pullRequestCreated', 'pullRequestSourceBranchUpdated'], pullRequestStatus: ['Open'], isMerged: ['False'] },
+    });
+    expect(tf.trigger).toHaveResourceWithProperties(CloudwatchEventRule, { name: 'leakscan-test-full-scan', schedule_expression: 'rate(12 hours)' });
+  });
+
+  it('delivers PR and schedule events to the Lambda with retries and a dead-letter queue, allowed per rule', () => {
+    const targets = resources(stack, 'aws_cloudwatch_event_target');
+    for (const rule of [ruleIds.pullRequest, ruleIds.schedule]) {
+      expect(targets).toContainEqual(
+        expect.objectContaining({
+          rule: ref('aws_cloudwatch_event_rule', rule, 'name'),
+          arn: ref('aws_lambda_function', fnId, 'arn'),
+          retry_policy: { maximum_event_age_in_seconds: 14400, maximum_retry_attempts: 20 },
+          dead_letter_config: { arn: ref('aws_sqs_queue', eventsDlqId, 'arn') },
+        }),
+      );
+    }
+    const permissions = resources(stack, 'aws_lambda_permission');
+    expect(permissions.map((p) => [p.principal, p.action, p.source_arn])).toEqual([
+      ['events.amazonaws.com', 'lambda:InvokeFunction', ref('aws_cloudwatch_event_rule', ruleIds.pullRequest, 'arn')],
+      ['events.amazonaws.com', 'lambda:InvokeFunction', ref('aws_cloudwatch_event_rule', ruleIds.schedule, 'arn')],
+    ]);
+  });
+
+  it('reports scanner tasks that stop with a non-zero exit code or fail to start to the ops topic', () => {
+    const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-scanner-task-failed' });
+    expect(JSON.parse(rule.event_pattern as string)).toEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Task State Change'],
+      detail: {
+        clusterArn: [expect.stringMatching(/cross-stack-output-aws_ecs_cluster.*arn\}$/)],
+        taskDefinitionArn: [{ prefix: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/leakscan-test-scanner:` }],
+        lastStatus: ['STOPPED'],
+        $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
+      },
+    });
+    const target = resources(stack, 'aws_cloudwatch_event_target').find((t) => t.rule === ref('aws_cloudwatch_event_rule', ruleIds.taskFailed, 'name'))!;
+    expect(target).toMatchObject({ arn: opsTopic, dead_letter_config: { arn: ref('aws_sqs_queue', eventsDlqId, 'arn') } });
+    const template = (target.input_transformer as { input_template: string }).input_template;
+    expect(() => JSON.parse(template.replace(/<\w+>/g, 'null'))).not.toThrow();
+  });
+
+  it('alarms to the ops topic on every dead-letter queue that holds a message', () => {
+    const queues = Object.keys(stack.resource?.aws_sqs_queue ?? {});
+    expect(queues).toHaveLength(2);
+    const alarms = resources(stack, 'aws_cloudwatch_metric_alarm');
+    for (const queue of queues) {
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          namespace: 'AWS/SQS',
+          metric_name: 'ApproximateNumberOfMessagesVisible',
+          dimensions: { QueueName: ref('aws_sqs_queue', queue, 'name') },
+          comparison_operator: 'GreaterThanThreshold',
+          threshold: 0,
+          alarm_actions: [opsTopic],
+        }),
+      );
+    }
+    expect(resources(stack, 'aws_sqs_queue').every((q) => q.sqs_managed_sse_enabled === true)).toBe(true);
+  });
+
+  it('accepts dead letters only from its own three rules', () => {
+    const dlqPolicy = policyDocuments(stack).find((p) => p.type === 'aws_sqs_queue_policy')!;
+    expect(dlqPolicy.statements).toEqual([
+      {
+        Sid: 'EventBridgeDeadLetters',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: ref('aws_sqs_queue', eventsDlqId, 'arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': Object.values(ruleIds).map((id) => ref('aws_cloudwatch_event_rule', id, 'arn')) } },
+      },
+    ]);
+  });
+
+  it('may run only the scanner family on the scanner cluster and pass only the two scanner roles', () => {
+    const statements = lambdaStatements(stack);
+    expect(statements).toContainEqual({
+      Sid: 'RunScannerTask',
+      Effect: 'Allow',
+      Action: 'ecs:RunTask',
+      Resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/leakscan-test-scanner:*`,
+      Condition: { ArnEquals: { 'ecs:cluster': expect.stringMatching(/cross-stack-output-aws_ecs_cluster.*arn\}$/) } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'PassScannerRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: [expect.stringMatching(/aws_iam_rolescanner_task-role.*arn\}$/), expect.stringMatching(/aws_iam_rolescanner_execution-role.*arn\}$/)],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'TagScannerTasksAtLaunch',
+      Effect: 'Allow',
+      Action: 'ecs:TagResource',
+      Resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/leakscan-test-scanner/*`,
+      Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+    });
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'sqs:SendMessage', Resource: ref('aws_sqs_queue', onFailureId, 'arn') }));
+    expect(statements.flatMap((s) => s.Action)).not.toContain('codecommit:ListRepositories');
+  });
+});
+
+describe('trigger stack without a watched list', () => {
+  const { json } = synthesize(testConfig({ repositories: [] }));
+  const stack = json.trigger;
+
+  it('matches pull requests of every repository in the account and region', () => {
+    const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-pull-request' });
+    expect(JSON.parse(rule.event_pattern as string).resources).toEqual([{ prefix: `arn:aws:codecommit:eu-west-1:${ACCOUNT}:` }]);
+  });
+
+  it('may list repositories for the full scan (the one CodeCommit action without resource scoping)', () => {
+    expect(lambdaStatements(stack)).toContainEqual({ Sid: 'ListRepositoriesForFullScan', Effect: 'Allow', Action: 'codecommit:ListRepositories', Resource: '*' });
+    const env = (only(stack, 'aws_lambda_function') as { environment: { variables: Record<string, string> } }).environment.variables;
+    expect(env[LAMBDA_ENV.watchedRepositories]).toBe('');
+  });
+});

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { TASK_ENV } from '../../contracts/env';
+import { readTaskConfig, TaskConfigError } from '../../scanner/task/config';
+
+const sha = () => randomBytes(20).toString('hex');
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:leakscan-findings';
+
+function prEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    [TASK_ENV.repository]: 'payments-service',
+    [TASK_ENV.cloneUrl]: 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/payments-service',
+    [TASK_ENV.mode]: 'pr',
+    [TASK_ENV.sourceCommit]: sha(),
+    [TASK_ENV.destinationCommit]: sha(),
+    [TASK_ENV.pullRequestId]: '42',
+    [TASK_ENV.findingsTopicArn]: TOPIC,
+    ...overrides,
+  };
+}
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    readTaskConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TaskConfigError);
+    return (error as TaskConfigError).problems;
+  }
+  throw new Error('expected a TaskConfigError');
+}
+
+describe('readTaskConfig', () => {
+  it('reads a PR configuration', () => {
+    const env = prEnv({ [TASK_ENV.notifyClean]: 'true' });
+    expect(readTaskConfig(env)).toEqual({
+      mode: 'pr',
+      repository: 'payments-service',
+      cloneUrl: env[TASK_ENV.cloneUrl],
+      findingsTopicArn: TOPIC,
+      notifyClean: true,
+      pullRequest: { pullRequestId: '42', sourceCommit: env[TASK_ENV.sourceCommit], destinationCommit: env[TASK_ENV.destinationCommit] },
+    });
+  });
+
+  it('reads a full-scan configuration without PR fields and defaults notifyClean to false', () => {
+    const env = prEnv({ [TASK_ENV.mode]: 'full', [TASK_ENV.sourceCommit]: undefined, [TASK_ENV.destinationCommit]: undefined, [TASK_ENV.pullRequestId]: undefined });
+    expect(readTaskConfig(env)).toEqual({ mode: 'full', repository: 'payments-service', cloneUrl: env[TASK_ENV.cloneUrl], findingsTopicArn: TOPIC, notifyClean: false });
+  });
+
+  it('accepts file:// clone URLs for local runs and tests', () => {
+    expect(readTaskConfig(prEnv({ [TASK_ENV.cloneUrl]: 'file:///tmp/leakscan-e2e/payments-service' })).cloneUrl).toBe('file:///tmp/leakscan-e2e/payments-service');
+  });
+
+  it.each([
+    ['a branch name', 'feature/s3-upload'],
+    ['an option', '--upload-pack=touch /tmp/pwned'],
+    ['a short sha', 'abc1234'],
+    ['uppercase hex', 'A'.repeat(40)],
+    ['a revision expression', `${'a'.repeat(40)}^`],
+    ['a range', `${'a'.repeat(40)}..${'b'.repeat(40)}`],
+  ])('refuses %s as a commit id', (_label, value) => {
+    expect(problemsOf(prEnv({ [TASK_ENV.sourceCommit]: value }))).toEqual([`${TASK_ENV.sourceCommit}: must be a 40-character lowercase hex commit id`]);
+  });
+
+  it.each(['../etc', 'repo/name', 'repo.git', '..', 'a'.repeat(101), '', 'name with space', 'x;rm -rf /'])('refuses repository name %j', (name) => {
+    expect(problemsOf(prEnv({ [TASK_ENV.repository]: name }))).toEqual([expect.stringMatching(new RegExp(`^${TASK_ENV.repository}: `))]);
+  });
+
+  it.each([
+    'ext::sh -c touch% /tmp/pwned',
+    'ssh://git@example.com/repo',
+    'git://example.com/repo',
+    'https://user:pass@example.com/repo',
+    'https://example.com/v1/repos/../../etc',
+    'file:///tmp/%2e%2e/etc',
+    '--upload-pack=evil',
+    '-c core.sshCommand=evil',
+    'fd::17',
+    '/tmp/relative-is-not-a-url',
+    'https://example.com/repo\nurl = evil',
+  ])('refuses clone URL %j', (url) => {
+    expect(problemsOf(prEnv({ [TASK_ENV.cloneUrl]: url }))).toEqual([expect.stringMatching(new RegExp(`^${TASK_ENV.cloneUrl}: `))]);
+  });
+
+  it('refuses a bad mode, topic, PR id and flag, reporting every problem at once', () => {
+    const problems = problemsOf(
+      prEnv({ [TASK_ENV.mode]: 'incremental', [TASK_ENV.findingsTopicArn]: 'arn:aws:sqs:us-east-1:111122223333:q', [TASK_ENV.pullRequestId]: '0x2a', [TASK_ENV.notifyClean]: 'yes' }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${TASK_ENV.mode}: must be one of pr, full`,
+        `${TASK_ENV.findingsTopicArn}: must be an SNS topic ARN`,
+        `${TASK_ENV.pullRequestId}: must be a pull request number`,
+        `${TASK_ENV.notifyClean}: must be "true" or "false"`,
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('requires the PR fields in PR mode and never echoes values', () => {
+    const problems = problemsOf(prEnv({ [TASK_ENV.sourceCommit]: undefined, [TASK_ENV.pullRequestId]: undefined, [TASK_ENV.repository]: 'evil;`id`' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([TASK_ENV.pullRequestId, TASK_ENV.repository, TASK_ENV.sourceCommit].sort());
+    expect(problems.join('\n')).not.toContain('evil');
+  });
+});

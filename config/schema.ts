@@ -1,0 +1,134 @@
+/**
+ * The typed, validated configuration of one environment. Every field has a built-in default except
+ * what cannot have one (an existing VPC's ids), so `npm run synth` works offline with config/dev.json.
+ */
+import { z } from 'zod';
+import { DEFAULT_CLONE_URL_TEMPLATE } from '../contracts/env';
+
+/** Fargate's valid task sizes: memory (MiB) allowed for each cpu value (CPU units). */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+};
+
+/** The values CloudWatch Logs accepts for a log group's retention. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+
+function range(from: number, to: number, step: number): number[] {
+  return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+const text = (pattern: RegExp, expected: string) => z.string().regex(pattern, { error: `expected ${expected}` });
+
+const region = text(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region name such as us-east-1 or eu-west-1');
+const email = z.email({ error: 'expected an e-mail address such as security@example.com' });
+const repositoryName = text(/^[\w.-]{1,100}$/, 'a CodeCommit repository name (1-100 letters, digits, ".", "_" or "-")');
+const schedule = text(
+  /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
+  'an EventBridge schedule expression: rate(<n> <minutes|hours|days>) or cron(<6 fields>)',
+);
+
+const network = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({
+      mode: z.literal('create'),
+      /** The VPC's CIDR; each private subnet gets a /20 of it. */
+      cidr: text(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR between /16 and /24, such as 10.40.0.0/16').default('10.40.0.0/16'),
+    }),
+    z.strictObject({
+      mode: z.literal('existing'),
+      vpcId: text(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0abc12345def67890'),
+      subnetIds: z.array(text(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id such as subnet-0abc12345def67890')).min(2, {
+        error: 'expected at least 2 private subnet ids in different Availability Zones',
+      }),
+    }),
+  ],
+  { error: 'expected mode "create" or "existing"' },
+);
+
+const scanner = z
+  .strictObject({
+    image: z
+      .strictObject({
+        /** Image repository without tag; empty means the ECR repository this project creates. */
+        repository: text(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+$/, 'an image repository such as 111122223333.dkr.ecr.us-east-1.amazonaws.com/leakscan')
+          .optional(),
+        /** Placeholder until the first image is pushed (`npm run image` prints the real digest). */
+        digest: text(/^sha256:[a-f0-9]{64}$/, 'an image digest: sha256: followed by 64 lowercase hex digits').default(`sha256:${'0'.repeat(64)}`),
+      })
+      .prefault({}),
+    cpu: z.literal([256, 512, 1024, 2048, 4096]).default(256),
+    memory: z.int().default(512),
+    architecture: z.enum(['ARM64', 'X86_64']).default('ARM64'),
+    /** FARGATE_SPOT: the Lambda asks for Spot and falls back to FARGATE when Spot has no capacity. */
+    capacityStrategy: z.enum(['FARGATE', 'FARGATE_SPOT']).default('FARGATE'),
+    /** The number of images the ECR lifecycle policy keeps; older ones expire. */
+    keepImages: z.int().min(5).max(1000).default(30),
+  })
+  .superRefine((s, ctx) => {
+    const allowed = FARGATE_SIZES[s.cpu] ?? [];
+    if (!allowed.includes(s.memory)) {
+      ctx.addIssue({ code: 'custom', path: ['memory'], message: `expected one of ${allowed.join('|')} (MiB) for cpu ${s.cpu}` });
+    }
+  });
+
+export const ConfigSchema = z
+  .strictObject({
+    environment: text(ENVIRONMENT_NAME, 'a lowercase name of 1-16 letters, digits or "-" starting with a letter'),
+    region: region.default('us-east-1'),
+    /** When set, ARNs are literal and the provider refuses any other account; otherwise the caller's account. */
+    accountId: text(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    /** Repositories to scan; empty means every repository in the account and region. */
+    repositories: z.array(repositoryName).default([]),
+    notifications: z
+      .strictObject({
+        findingsEmails: z.array(email).default([]),
+        opsEmails: z.array(email).default([]),
+        /** Publish a message for clean scans too. */
+        notifyClean: z.boolean().default(false),
+      })
+      .prefault({}),
+    /** Full scans of every watched repository. */
+    schedule: schedule.default('cron(0 3 ? * MON *)'),
+    cloneUrlTemplate: z.string().includes('{repository}', { error: 'expected a URL containing {repository}' }).default(DEFAULT_CLONE_URL_TEMPLATE),
+    network: network.prefault({ mode: 'create' }),
+    scanner: scanner.prefault({}),
+    trigger: z
+      .strictObject({
+        reservedConcurrency: z.int().min(1).max(1000).default(5),
+        /** Lambda asynchronous invocation retries (AWS allows 0-2). */
+        maxRetryAttempts: z.int().min(0).max(2).default(2),
+        maxEventAgeSeconds: z.int().min(60).max(21600).default(3600),
+      })
+      .prefault({}),
+    logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(365),
+    state: z
+      .strictObject({
+        /** S3 bucket names are global: set this per account. Default: leakscan-<environment>-tfstate. */
+        bucket: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lowercase letters, digits, "." or "-")').optional(),
+        keyPrefix: text(/^[\w.-]+(\/[\w.-]+)*$/, 'a key prefix such as leakscan or teams/security/leakscan').default('leakscan'),
+        /** Default: the environment's region. */
+        region: region.optional(),
+      })
+      .prefault({}),
+    tags: z.record(text(/^[\w.:/=+@ -]{1,128}$/, 'a tag key of 1-128 characters'), z.string().max(256)).default({}),
+  })
+  .transform((c) => ({
+    ...c,
+    state: {
+      bucket: c.state.bucket ?? `leakscan-${c.environment}-tfstate`,
+      keyPrefix: c.state.keyPrefix,
+      region: c.state.region ?? c.region,
+      /** The state key's alias: the S3 backend names it so backends need no account id. */
+      kmsAlias: `alias/leakscan-${c.environment}-tfstate`,
+    },
+  }));
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.output<typeof ConfigSchema>;

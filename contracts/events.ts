@@ -1,0 +1,92 @@
+/**
+ * The EventBridge events the trigger Lambda accepts (shapes in ../shared/reference/codecommit-pr-event.json
+ * and the EventBridge "Scheduled Event"). zod/mini rather than classic zod: classic zod puts every locale
+ * into the bundle (measured ~440 KB minified against ~14 KB, see bench/lambda.bench.ts).
+ */
+import * as z from 'zod/mini';
+
+export const PR_EVENT_SOURCE = 'aws.codecommit';
+export const PR_EVENT_DETAIL_TYPE = 'CodeCommit Pull Request State Change';
+export const SCHEDULED_EVENT_SOURCE = 'aws.events';
+export const SCHEDULED_EVENT_DETAIL_TYPE = 'Scheduled Event';
+
+/** `detail.event` values that start a scan; every other value (approvals, merges, closes) is ignored. */
+export const SCANNED_PR_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'] as const;
+
+/** Full git object id: the task diffs by commit, never by branch name. */
+export const commitIdSchema = z.string().check(z.regex(/^[0-9a-f]{40}$/, 'must be a 40-character lowercase hex commit id'));
+
+/**
+ * CodeCommit's naming rules: letters, digits, `_`, `.`, `-`, 1..100 characters, not ending in `.git`.
+ * Names made only of dots are refused as well: they would turn the clone URL into a path traversal.
+ */
+export const repositoryNameSchema = z.string().check(
+  z.regex(/^[\w.-]{1,100}$/, 'must be 1-100 characters of letters, digits, "_", "." or "-"'),
+  z.refine((name) => !/\.git$/i.test(name), 'must not end in .git'),
+  z.refine((name) => !/^\.+$/.test(name), 'must not consist of dots only'),
+);
+
+const regionSchema = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region code'));
+
+/** The EventBridge envelope both events share. `time` is ISO 8601 (unlike the PR detail's dates). */
+const envelope = {
+  version: z.string(),
+  id: z.string().check(z.minLength(1)),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: regionSchema,
+  resources: z.array(z.string()),
+};
+
+/**
+ * Just enough of a PR event to decide whether to act on it. Approval events share the detail-type and
+ * carry fewer fields, so they must be recognisable (and ignored) without passing the strict schema.
+ */
+export const pullRequestTriggerSchema = z.object({
+  'detail-type': z.literal(PR_EVENT_DETAIL_TYPE),
+  source: z.literal(PR_EVENT_SOURCE),
+  detail: z.object({
+    event: z.string(),
+    pullRequestStatus: z.optional(z.string()),
+    isMerged: z.optional(z.string()),
+  }),
+});
+
+/** A PR event that starts a scan: every field the task needs, validated. */
+export const pullRequestEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal(PR_EVENT_DETAIL_TYPE),
+  source: z.literal(PR_EVENT_SOURCE),
+  detail: z.object({
+    event: z.enum(SCANNED_PR_EVENTS),
+    /** A decimal string, not a number. */
+    pullRequestId: z.string().check(z.regex(/^[1-9][0-9]{0,19}$/, 'must be a decimal pull request id')),
+    pullRequestStatus: z.literal('Open'),
+    /** The strings "True" / "False", not booleans. */
+    isMerged: z.literal('False'),
+    /** A pull request lives in exactly one repository. */
+    repositoryNames: z.tuple([repositoryNameSchema]),
+    sourceCommit: commitIdSchema,
+    destinationCommit: commitIdSchema,
+    /** Branch refs are informational only: they are never passed to the task. */
+    sourceReference: z.optional(z.string()),
+    destinationReference: z.optional(z.string()),
+    /** Java `Date.toString()` text such as "Wed Mar 04 10:02:11 UTC 2026", not ISO 8601; unused, so not parsed. */
+    creationDate: z.optional(z.string()),
+    lastModifiedDate: z.optional(z.string()),
+  }),
+});
+export type PullRequestEvent = z.infer<typeof pullRequestEventSchema>;
+
+/** EventBridge rule schedule (`rate(...)` / `cron(...)`): the detail is an empty object. */
+export const scheduledEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal(SCHEDULED_EVENT_DETAIL_TYPE),
+  source: z.literal(SCHEDULED_EVENT_SOURCE),
+});
+export type ScheduledEvent = z.infer<typeof scheduledEventSchema>;
+
+/** One line per problem, `path: message`, for logs and the rejected-event queue's `reason` attribute. */
+export function describeIssues(error: z.core.$ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ');
+}

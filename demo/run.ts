@@ -1,0 +1,96 @@
+/**
+ * `npm run demo`: the whole pipeline without an AWS account. Starts moto, makes a sample repository
+ * whose pull request leaks a (freshly generated, fake) access key, runs the real trigger Lambda handler
+ * and the real `leakscan task` process, and prints what subscribers and the PR would see. Cleans up.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TASK_ENV } from '../contracts/env';
+import { planComments } from '../scanner/notify/comments';
+import type { MachinePayload } from '../scanner/notify/message';
+import { startMoto } from '../__tests__/support/moto';
+import {
+  createSampleRepository,
+  loadTriggerHandler,
+  provisionMoto,
+  publishedMessages,
+  QUIET_TRIGGER,
+  pullRequestEvent,
+  receiveNotifications,
+  runScannerTask,
+  startedTaskEnvironments,
+  triggerEnvironment,
+} from './pipeline';
+
+const rule = (title: string) => console.log(`\n${'='.repeat(8)} ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
+const indent = (text: string) => text.replace(/^/gm, '    ');
+
+async function main(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'leakscan-demo-'));
+  rule('1. moto (AWS emulator) on 127.0.0.1');
+  console.log('starting moto_server (the first run installs it into .cache/py, which takes a minute)…');
+  const moto = await startMoto();
+  try {
+    const resources = await provisionMoto(moto);
+    console.log(`cluster ${resources.clusterArn}\ntopic   ${resources.topicArn}\nqueue   ${resources.queueUrl} (subscribed to the topic)`);
+
+    rule('2. a repository whose pull request leaks a key');
+    const sample = createSampleRepository(join(dir, 'repos'), 'payments-service', true);
+    console.log(`${sample.path}\n  main               ${sample.destinationCommit}\n  feature/s3-upload  ${sample.sourceCommit} (adds a hard-coded, generated fake key pair)`);
+
+    rule('3. the PR event → the trigger Lambda handler → ecs:RunTask');
+    const trigger = loadTriggerHandler({ ...moto.env, ...triggerEnvironment(resources, sample.cloneUrlTemplate), ...QUIET_TRIGGER });
+    console.log('handler result:', JSON.stringify(await trigger(pullRequestEvent(sample, '42', moto.region))));
+    const [overrides] = await startedTaskEnvironments(moto, resources.clusterArn);
+    if (!overrides) throw new Error('the trigger started no task');
+    console.log('container overrides read back with DescribeTasks:');
+    for (const [name, value] of Object.entries(overrides)) console.log(`  ${name}=${value}`);
+
+    rule('4. `leakscan task` with exactly that environment (its JSON log lines)');
+    const run = await runScannerTask(overrides, moto, join(dir, 'scratch'));
+    console.log(indent(run.stdout.trim()));
+    console.log(`exit code ${run.exitCode}`);
+    if (run.exitCode !== 0) throw new Error(`the task failed:\n${run.stderr}`);
+
+    rule('5. the e-mail an SNS e-mail subscriber receives');
+    const [published] = await publishedMessages(moto, resources.topicArn);
+    if (!published) throw new Error('nothing was published');
+    console.log(`Subject: ${published.subject}\n`);
+    console.log(indent((JSON.parse(published.message) as { email: string }).email));
+
+    rule('6. what the SQS subscriber received (JSON form + filterable attributes)');
+    const [notification] = await receiveNotifications(moto, resources.queueUrl);
+    if (!notification) throw new Error('the subscriber queue received nothing');
+    const attributes = Object.entries(notification.envelope.MessageAttributes ?? {}).map(([k, v]) => `${k}=${v.Value}`);
+    console.log(`attributes: ${attributes.join(', ')}`);
+    const payload = JSON.parse(notification.envelope.Message) as MachinePayload;
+    console.log(indent(JSON.stringify({ ...payload, findings: payload.findings.slice(0, 2) }, null, 2)));
+
+    rule('7. the pull-request comments');
+    console.log('(moto implements no CodeCommit pull-request API: the task logged "pr-comments-failed" above.\n' + ' These are the comments it posts on AWS, rendered by the same builders.)');
+    const pr = { repository: overrides[TASK_ENV.repository]!, pullRequestId: '42', sourceCommit: sample.sourceCommit, destinationCommit: sample.destinationCommit };
+    const comments = planComments(pr, payload.findings, new Set());
+    for (const comment of comments) {
+      const where = comment.location ? `inline comment on ${comment.location.filePath}:${comment.location.filePosition} (AFTER)` : 'general comment';
+      console.log(`\n--- ${where} ---\n${indent(comment.content)}`);
+    }
+
+    const leaked = sample.leakedValues.filter((raw) => [run.stdout, run.stderr, published.message, notification.body, ...comments.map((c) => c.content)].some((text) => text.includes(raw)));
+    rule('8. check');
+    console.log(leaked.length === 0 ? 'the raw key appears nowhere: not in the logs, the e-mail, the JSON or the comments.' : 'RAW VALUE LEAKED');
+    return leaked.length === 0 ? 0 : 1;
+  } finally {
+    await moto.stop();
+    rmSync(dir, { recursive: true, force: true });
+    console.log('\n(moto stopped, temporary repositories removed)');
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

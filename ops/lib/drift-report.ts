@@ -1,0 +1,104 @@
+/**
+ * Refresh-only plan JSON → which resources drifted and which attributes changed. Values of sensitive
+ * attributes are never shown (before_sensitive / after_sensitive, secret-like names), and every
+ * shown value has credential shapes masked. Pure.
+ */
+import { exitCodeFor, type Outcome } from './cli';
+import { limited, plural } from './format';
+import { changedOutputs, classifyActions, diffAttributes, type AttributeChange, type PlanJson } from './terraform-json';
+
+export interface DriftedResource {
+  address: string;
+  type: string;
+  /** update: changed outside Terraform; delete: no longer exists. */
+  action: 'update' | 'delete';
+  attributes: AttributeChange[];
+}
+
+export interface StackDrift {
+  stack: string;
+  drifted: DriftedResource[];
+  changedOutputs: string[];
+}
+
+export function summarizeDrift(stack: string, plan: PlanJson): StackDrift {
+  const drifted: DriftedResource[] = [];
+  for (const rc of plan.resource_drift ?? []) {
+    const action = classifyActions(rc.change.actions, `${stack}: ${rc.address}`);
+    if (action === 'no-op') continue;
+    drifted.push({
+      address: rc.address,
+      type: rc.type,
+      action: action === 'delete' ? 'delete' : 'update',
+      attributes: action === 'delete' ? [] : diffAttributes(rc.change),
+    });
+  }
+  return { stack, drifted, changedOutputs: changedOutputs(plan) };
+}
+
+export interface DriftReport {
+  kind: 'leakscan-drift-report';
+  version: 1;
+  result: 'no-drift' | 'drift' | 'error';
+  exitCode: 0 | 1 | 2;
+  driftedResources: number;
+  stacks: ({ stack: string; status: 'drift' | 'no-drift' | 'error'; error?: string } & Partial<StackDrift>)[];
+}
+
+/**
+ * `exitCode` from `plan -refresh-only -detailed-exitcode` is authoritative (2 = the state would
+ * change) even when the drift lies only in outputs.
+ */
+export function buildDriftReport(outcomes: readonly Outcome<{ drift: StackDrift; exitCode: number }>[]): DriftReport {
+  const stacks: DriftReport['stacks'] = outcomes.map((o) =>
+    o.ok
+      ? { ...o.value.drift, status: o.value.exitCode === 2 || o.value.drift.drifted.length > 0 ? ('drift' as const) : ('no-drift' as const) }
+      : { stack: o.stack, status: 'error' as const, error: o.error },
+  );
+  const exitCode = exitCodeFor(
+    stacks.some((s) => s.status === 'error'),
+    stacks.some((s) => s.status === 'drift'),
+  );
+  return {
+    kind: 'leakscan-drift-report',
+    version: 1,
+    result: (['no-drift', 'error', 'drift'] as const)[exitCode],
+    exitCode,
+    driftedResources: stacks.reduce((n, s) => n + (s.drifted?.length ?? 0), 0),
+    stacks,
+  };
+}
+
+function attributeLine(a: AttributeChange): string {
+  return a.sensitive ? `      ${a.path}: (sensitive value changed; not shown)` : `      ${a.path}: ${a.before} -> ${a.after}`;
+}
+
+export function formatDriftReport(report: DriftReport): string {
+  const lines = [`leakscan drift: ${plural(report.stacks.length, 'stack')} checked (terraform plan -refresh-only)`, ''];
+  for (const s of report.stacks) {
+    if (s.status === 'error') {
+      lines.push(`${s.stack}: ERROR`, `  ${(s.error ?? '').replace(/\n/g, '\n  ')}`);
+    } else if (s.status === 'no-drift') {
+      lines.push(`${s.stack}: no drift`);
+    } else {
+      lines.push(`${s.stack}: DRIFT in ${plural(s.drifted?.length ?? 0, 'resource')}`);
+      for (const r of s.drifted ?? []) {
+        if (r.action === 'delete') {
+          lines.push(`  - ${r.address}: deleted outside Terraform`);
+          continue;
+        }
+        lines.push(`  ~ ${r.address}: ${plural(r.attributes.length, 'attribute')} changed`);
+        lines.push(...limited(r.attributes.map(attributeLine), 20));
+      }
+      if (s.changedOutputs?.length) lines.push(`  outputs changed: ${s.changedOutputs.join(', ')}`);
+    }
+  }
+  const driftStacks = report.stacks.filter((s) => s.status === 'drift').length;
+  const failed = report.stacks.filter((s) => s.status === 'error').length;
+  lines.push(
+    '',
+    `RESULT: ${report.driftedResources || driftStacks ? `${plural(report.driftedResources, 'drifted resource')} in ${plural(driftStacks, 'stack')}` : 'no drift'}` +
+      `${failed ? `, ${plural(failed, 'stack')} FAILED` : ''} -> exit ${report.exitCode}`,
+  );
+  return lines.join('\n');
+}

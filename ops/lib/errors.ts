@@ -1,0 +1,33 @@
+/**
+ * Typed errors of the ops commands. Every one maps to exit code 1; the message is what the user
+ * reads, so it names the file, stack or command involved and never contains command output that
+ * could hold a secret (stdout is never embedded, only a short stderr tail).
+ */
+export class OpsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags or inputs: the user can fix the command line. */
+export class UsageError extends OpsError {}
+
+/** cdktf.out/manifest.json missing, malformed, or with a dependency cycle. */
+export class ManifestError extends OpsError {}
+
+/** A Terraform JSON document this tool does not understand (unknown format major version, bad shape). */
+export class PlanFormatError extends OpsError {}
+
+/** An external command exited with an unexpected code or could not be started. */
+export class CommandError extends OpsError {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly stderrTail: string,
+    options?: { cause?: unknown },
+  ) {
+    const detail = stderrTail ? `:\n${stderrTail}` : '';
+    super(`\`${command}\` ${exitCode === null ? 'could not be started' : `exited with ${exitCode}`}${detail}`, options);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The one reader of scanner configuration: `.leakscan.json` at the scanned root (or `--config F`),
+ * validated with zod at start so a mistake fails the run with a message naming the field.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+export const DEFAULT_CONFIG_FILE = '.leakscan.json';
+/** Large enough for 10 MB minified bundles; larger files are skipped and counted. */
+export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ConfigSchema = z
+  .object({
+    /** Path globs (relative to the root) never scanned. */
+    exclude: z.array(z.string().min(1)).default([]),
+    /** Regexes; a finding whose raw value matches one is suppressed (a known test fixture, say). */
+    allow: z.array(z.string().min(1).refine(compiles, { message: 'not a valid regular expression' })).default([]),
+    /** Files larger than this are skipped (and counted as skipped). */
+    maxFileBytes: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export interface ScanConfig {
+  exclude: string[];
+  allow: RegExp[];
+  maxFileBytes: number;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Reads `configFile`, or `.leakscan.json` under `root` if present; defaults otherwise. */
+export function loadConfig(root: string, configFile?: string): ScanConfig {
+  const file = configFile ?? join(root, DEFAULT_CONFIG_FILE);
+  const raw = configFile !== undefined || existsSync(file) ? readJson(file) : {};
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new ConfigError(`invalid config ${file}: ${problems.join('; ')}`, { cause: parsed.error });
+  }
+  const { exclude, allow, maxFileBytes } = parsed.data;
+  return { exclude, allow: allow.map((source) => new RegExp(source)), maxFileBytes: maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+}

@@ -1,0 +1,85 @@
+/**
+ * The pure engine: a fragment of text + rules + suppressions → findings with line and column.
+ * No fs, no process, no AWS: sources hand it text, the CLI and the task decide what to print.
+ */
+import type { Finding } from '../../contracts/finding';
+import { detect } from './detect';
+import { fingerprint, maskSecret } from './mask';
+import type { Rule } from './types';
+
+export const PRAGMA = 'leakscan:allow';
+
+/** Text to scan: a file, or the lines a commit added to a file (then `lineNumbers` maps them). */
+export interface Fragment {
+  /** Relative to the scanned root, `/` separators. */
+  file: string;
+  /** The bytes decoded as latin1: one char per byte, so offsets are byte offsets and invalid UTF-8 is harmless. */
+  text: string;
+  commit?: string;
+  /** Line number in the file of each line of `text` (1-based), when `text` is not the whole file. */
+  lineNumbers?: readonly number[];
+}
+
+/** A finding plus the raw value; the raw value must only ever be printed behind `--no-redact`. */
+export interface RevealedFinding extends Finding {
+  secret: string;
+}
+
+export interface Suppressions {
+  /** Regexes tested against the raw value (config file `allow`). */
+  allow: readonly RegExp[];
+  /** Fingerprints accepted in a baseline file. */
+  baseline: ReadonlySet<string>;
+}
+
+export interface FragmentResult {
+  findings: RevealedFinding[];
+  suppressed: number;
+}
+
+/** UTF-16 length of latin1-decoded bytes read as UTF-8 (the column unit of the report). */
+function decodedLength(bytes: string): number {
+  return /[\x80-\xff]/.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8').length : bytes.length;
+}
+
+export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppressions: Suppressions): FragmentResult {
+  const { text } = fragment;
+  const findings: RevealedFinding[] = [];
+  let suppressed = 0;
+  // Walk lines only as far as the detections go; columns are computed incrementally along a line,
+  // so many findings on one 10 MB line stay linear.
+  let lineIndex = 0;
+  let lineStart = 0;
+  let lineEnd = text.indexOf('\n');
+  let lineAllowed: boolean | undefined;
+  let prev = { start: -1, column: 0 };
+  for (const d of detect(text, rules)) {
+    while (lineEnd !== -1 && lineEnd < d.start) {
+      lineIndex++;
+      lineStart = lineEnd + 1;
+      lineEnd = text.indexOf('\n', lineStart);
+      lineAllowed = undefined;
+    }
+    lineAllowed ??= text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd).includes(PRAGMA);
+    const column = prev.start >= lineStart ? prev.column + decodedLength(text.slice(prev.start, d.start)) : decodedLength(text.slice(lineStart, d.start)) + 1;
+    prev = { start: d.start, column };
+    const print = fingerprint(d.rule.kind, d.value);
+    if (lineAllowed || suppressions.allow.some((re) => re.test(d.value)) || suppressions.baseline.has(print)) {
+      suppressed++;
+      continue;
+    }
+    findings.push({
+      kind: d.rule.kind,
+      ruleId: d.rule.id,
+      severity: d.rule.severity,
+      file: fragment.file,
+      line: fragment.lineNumbers?.[lineIndex] ?? lineIndex + 1,
+      column,
+      masked: maskSecret(d.value),
+      fingerprint: print,
+      ...(fragment.commit ? { commit: fragment.commit } : {}),
+      secret: d.value,
+    });
+  }
+  return { findings, suppressed };
+}

@@ -1,0 +1,160 @@
+/**
+ * The SNS message for a scan: one publish with MessageStructure 'json' so e-mail subscribers get
+ * readable text and machine subscribers (SQS, Lambda, HTTP/S) get a JSON document; message
+ * attributes let subscriptions filter (e.g. only `highestSeverity = critical`). Only masked values
+ * and fingerprints are copied out of the findings, and the whole publish stays under SNS's 256 KB by
+ * listing the most severe findings and summarising the rest ("… and N more").
+ */
+import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import { SEVERITIES, type Finding, type ScanReport, type ScanStats } from '../../contracts/finding';
+import { consoleUrl, highestSeverity, KIND_LABELS, location, plural, remediationSteps, shortCommit, type ScanContext } from './text';
+
+/** SNS's limit for message body plus attributes. */
+export const SNS_MESSAGE_LIMIT_BYTES = 262_144;
+/** Subjects are ASCII, one line, fewer than 100 characters (SNS rejects longer ones). */
+export const SUBJECT_MAX_CHARS = 99;
+/** Protocols that receive the JSON document; `default` and `email` receive the text. */
+export const MACHINE_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'] as const;
+export const MACHINE_SCHEMA = 'leakscan.findings/v1';
+
+export type PublicFinding = Pick<Finding, 'kind' | 'ruleId' | 'severity' | 'file' | 'line' | 'column' | 'masked' | 'fingerprint' | 'commit'>;
+
+export interface MachinePayload {
+  schema: typeof MACHINE_SCHEMA;
+  repository: string;
+  mode: ScanContext['mode'];
+  pullRequestId?: string;
+  sourceCommit?: string;
+  destinationCommit?: string;
+  findingsCount: number;
+  highestSeverity: ReturnType<typeof highestSeverity>;
+  /** Findings left out of `findings` to stay under the SNS size limit. */
+  omittedCount: number;
+  findings: PublicFinding[];
+  stats: ScanStats;
+}
+
+export interface FindingsMessage {
+  subject: string;
+  /** For Publish with MessageStructure 'json'. */
+  message: string;
+  attributes: Record<string, MessageAttributeValue>;
+  /** How many findings the message lists individually. */
+  listedCount: number;
+}
+
+/** Only the fields that may leave the task: masked value and fingerprint, never anything raw. */
+export function publicFinding(f: Finding): PublicFinding {
+  const { kind, ruleId, severity, file, line, column, masked, fingerprint, commit } = f;
+  return { kind, ruleId, severity, file, line, column, masked, fingerprint, ...(commit && { commit }) };
+}
+
+/** Most severe first, then by file and line: what gets listed when not everything fits. */
+export function orderFindings(findings: readonly Finding[]): Finding[] {
+  const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
+  return [...findings].sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+function where(context: ScanContext): string {
+  return context.mode === 'pr' ? `PR #${context.pullRequestId} of ${context.repository}` : `${context.repository} (full scan)`;
+}
+
+export function buildSubject(context: ScanContext, count: number): string {
+  const what = count === 0 ? 'no leaked credentials' : plural(count, 'possible leaked credential');
+  const subject = `leakscan: ${what} in ${where(context)}`.replace(/[^\x20-\x7e]/g, '?');
+  if (subject.length <= SUBJECT_MAX_CHARS) return subject;
+  // Only the repository name can be long (≤ 100 chars): shorten it, keep the count and the PR.
+  const excess = subject.length - SUBJECT_MAX_CHARS + 3;
+  return buildSubject({ ...context, repository: context.repository.slice(0, context.repository.length - excess) + '...' }, count);
+}
+
+export function buildEmailText(context: ScanContext, findings: readonly Finding[], listedCount: number, stats: ScanStats): string {
+  const lines: string[] = [];
+  const total = findings.length;
+  const scope = context.mode === 'pr' ? `pull request #${context.pullRequestId} of ${context.repository}` : `the default branch of ${context.repository}`;
+  lines.push(
+    total === 0 ? `leakscan found no leaked AWS credentials in ${scope}.` : `leakscan found ${plural(total, 'possible leaked AWS credential')} in ${scope}.`,
+    '',
+    `Repository:       ${context.repository}`,
+  );
+  if (context.mode === 'pr') {
+    lines.push(`Pull request:     #${context.pullRequestId} (commits ${shortCommit(context.destinationCommit)}..${shortCommit(context.sourceCommit)})`);
+  } else {
+    lines.push('Scan:             scheduled full scan of the default branch');
+  }
+  const link = consoleUrl(context);
+  if (link) lines.push(`Open:             ${link}`);
+  if (total > 0) {
+    lines.push(`Highest severity: ${highestSeverity(findings)}`, '', 'Findings (values are masked: the secret itself is never sent):', '');
+    findings.slice(0, listedCount).forEach((f, i) => {
+      lines.push(
+        `  ${i + 1}. ${KIND_LABELS[f.kind]} [${f.severity}]`,
+        `     File:        ${location(f)}`,
+        `     Value:       ${f.masked}`,
+        `     Commit:      ${shortCommit(f.commit)}`,
+        `     Fingerprint: ${f.fingerprint}`,
+        '',
+      );
+    });
+    if (listedCount < total) {
+      lines.push(`  … and ${total - listedCount} more (listed by \`leakscan scan\` on a clone; too many for one message).`, '');
+    }
+    lines.push('What to do:');
+    remediationSteps(new Set(findings.map((f) => f.kind))).forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+  }
+  const commits = stats.commitsScanned === undefined ? '' : `, ${plural(stats.commitsScanned, 'commit')}`;
+  lines.push('', `-- leakscan: ${plural(stats.filesScanned, 'file')}${commits} scanned in ${stats.durationMs} ms.`);
+  return lines.join('\n');
+}
+
+function attributes(context: ScanContext, findings: readonly Finding[]): Record<string, MessageAttributeValue> {
+  const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+  return {
+    repository: text(context.repository),
+    mode: text(context.mode),
+    findingsCount: { DataType: 'Number', StringValue: String(findings.length) },
+    highestSeverity: text(highestSeverity(findings)),
+    ...(context.pullRequestId && { pullRequestId: text(context.pullRequestId) }),
+  };
+}
+
+function attributesBytes(attrs: Record<string, MessageAttributeValue>): number {
+  return Object.entries(attrs).reduce((sum, [name, v]) => sum + Buffer.byteLength(name + v.DataType + (v.StringValue ?? '')), 0);
+}
+
+function render(context: ScanContext, ordered: Finding[], report: ScanReport, listedCount: number): string {
+  const text = buildEmailText(context, ordered, listedCount, report.stats);
+  const payload: MachinePayload = {
+    schema: MACHINE_SCHEMA,
+    repository: context.repository,
+    mode: context.mode,
+    ...(context.mode === 'pr' && {
+      pullRequestId: context.pullRequestId,
+      sourceCommit: context.sourceCommit,
+      destinationCommit: context.destinationCommit,
+    }),
+    findingsCount: ordered.length,
+    highestSeverity: highestSeverity(ordered),
+    omittedCount: ordered.length - listedCount,
+    findings: ordered.slice(0, listedCount).map(publicFinding),
+    stats: report.stats,
+  };
+  const json = JSON.stringify(payload);
+  return JSON.stringify({ default: text, email: text, ...Object.fromEntries(MACHINE_PROTOCOLS.map((p) => [p, json])) });
+}
+
+export function buildFindingsMessage(context: ScanContext, report: ScanReport, limitBytes = SNS_MESSAGE_LIMIT_BYTES): FindingsMessage {
+  const ordered = orderFindings(report.findings);
+  const attrs = attributes(context, ordered);
+  const budget = limitBytes - attributesBytes(attrs);
+  const fits = (listed: number) => Buffer.byteLength(render(context, ordered, report, listed)) <= budget;
+  // Size grows with the number listed: binary search the largest count that fits.
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return { subject: buildSubject(context, ordered.length), message: render(context, ordered, report, low), attributes: attrs, listedCount: low };
+}

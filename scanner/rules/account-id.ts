@@ -1,0 +1,125 @@
+/**
+ * Account ids: 12 digits inside an ARN (any partition), in an ECR registry or console sign-in host, or assigned to an
+ * account-id name (`aws_account_id = …`, `"AccountId": …`, `<AccountId>…`, `--account-id …`, with
+ * or without dashes 1234-5678-9012). A bare 12-digit number is never enough: phone numbers,
+ * timestamps and order ids look the same.
+ */
+import type { Rule, RuleMatch } from '../engine/types';
+import { isPlaceholderAccount } from './placeholders';
+import { sampleAccountId } from './samples';
+import { isAlnum } from './text';
+
+const ARN = /arn:(?:aws(?:-[a-z]{1,10}){0,3}|\$\{[^}\n]{1,60}\}):[a-z0-9-]{0,64}:[a-z0-9-]{0,32}:(\d{12})(?![0-9A-Za-z])/y;
+/** Host names that start with the account id: ECR registries and console sign-in links. */
+const ACCOUNT_HOSTS: Record<string, RegExp> = {
+  '.dkr.ecr': /\.dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.amazonaws\.com/y,
+  '.signin.aws': /\.signin\.aws\.amazon\.com/y,
+};
+/** From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id. */
+const ASSIGNED = /([_\-. ]?(?:ids?|numbers?|num|no))?["'`]?[ \t]{0,8}(?:=>|:=|[:=>]|(?=[ \t]))[ \t]{0,8}\[?[ \t]{0,8}["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/iy;
+/** Further ids of a list: `, "222233334444"`. */
+const LIST_NEXT = /["'`]?[ \t]*,[ \t]*["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/y;
+/** What may stand before `account` in the name: nothing, something AWS-ish, or an AWS list name. */
+const NAME_PREFIX = /^(?:(?:.*[_.:-])?(?:aws|amazon)|allowed|trusted|target|source|management|member|root|caller|owner)?[_\-. :]{0,2}$/;
+const MAX_LIST = 100;
+
+function accountMatch(start: number, raw: string): RuleMatch | undefined {
+  const value = raw.replace(/-/g, '');
+  return isPlaceholderAccount(value) ? undefined : { start, end: start + raw.length, value };
+}
+
+function namePrefix(text: string, at: number): string {
+  let i = at;
+  while (i > 0 && at - i < 40 && /[A-Za-z0-9_.:-]/.test(text.charAt(i - 1))) i--;
+  return text.slice(i, at).toLowerCase().replace(/^[_.:-]+/, '');
+}
+
+function assigned(text: string, at: number): RuleMatch[] {
+  if (!NAME_PREFIX.test(namePrefix(text, at))) return [];
+  ASSIGNED.lastIndex = at + 'account'.length;
+  const first = ASSIGNED.exec(text);
+  if (!first?.[2]) return [];
+  const out: RuleMatch[] = [];
+  let raw = first[2];
+  let end = ASSIGNED.lastIndex;
+  for (let n = 0; n < MAX_LIST; n++) {
+    const found = accountMatch(end - raw.length, raw);
+    if (found) out.push(found);
+    LIST_NEXT.lastIndex = end;
+    const next = LIST_NEXT.exec(text);
+    if (!next?.[1]) break;
+    raw = next[1];
+    end = LIST_NEXT.lastIndex;
+  }
+  return out;
+}
+
+function inArn(text: string, at: number): RuleMatch[] {
+  if (at > 0 && isAlnum(text.charCodeAt(at - 1))) return [];
+  ARN.lastIndex = at;
+  const m = ARN.exec(text);
+  if (!m?.[1]) return [];
+  const found = accountMatch(ARN.lastIndex - 12, m[1]);
+  return found ? [found] : [];
+}
+
+function inHost(text: string, at: number, host: RegExp): RuleMatch[] {
+  const start = at - 12;
+  if (start < 0 || !/^\d{12}$/.test(text.slice(start, at)) || (start > 0 && isAlnum(text.charCodeAt(start - 1)))) return [];
+  host.lastIndex = at;
+  if (!host.test(text)) return [];
+  const found = accountMatch(start, text.slice(start, at));
+  return found ? [found] : [];
+}
+
+export const accountIdRule: Rule = {
+  id: 'aws-account-id',
+  kind: 'aws-account-id',
+  severity: 'medium',
+  title: 'AWS account id',
+  triggers: ['arn:', ...Object.keys(ACCOUNT_HOSTS)],
+  keywords: ['account'],
+  match(text, at, trigger) {
+    if (trigger === 'arn:') return inArn(text, at);
+    const host = ACCOUNT_HOSTS[trigger];
+    return host ? inHost(text, at, host) : assigned(text, at);
+  },
+  samples() {
+    const id = sampleAccountId('account-id');
+    const other = sampleAccountId('account-id-2');
+    const dashed = `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`;
+    return {
+      positive: [
+        `role_arn = "arn:aws:iam::${id}:role/deploy"`,
+        `"Resource": "arn:aws-cn:s3:::bucket", "Principal": "arn:aws-us-gov:iam::${id}:root"`,
+        `arn:aws-iso-b:sqs:us-isob-east-1:${id}:queue`,
+        `arn:\${Partition}:lambda:us-east-1:${id}:function:f`,
+        `aws_account_id = "${id}"`,
+        `AWS_ACCOUNT_ID=${dashed}`,
+        `{"UserId": "x", "Account": "${id}", "Arn": "x"}`,
+        `AccountId: '${id}'`,
+        `<AccountId>${id}</AccountId>`,
+        `aws sts assume-role --account-id ${id}`,
+        `allowed_account_ids = ["${other}", "${id}"]`,
+        `FROM ${id}.dkr.ecr.eu-west-1.amazonaws.com/app:1.2`,
+        `bob,,https://${id}.signin.aws.amazon.com/console`,
+      ],
+      negative: [
+        'role_arn = "arn:aws:iam::123456789012:role/deploy"',
+        'account_id = "111122223333"',
+        'account_id = 999999999999',
+        'arn:aws:s3:::my-bucket/key',
+        'arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/x',
+        `phone: +1 ${id.slice(0, 3)} ${id.slice(3, 6)} ${id.slice(6, 10)}`,
+        `timestamp = ${id}345`,
+        `order_id = ${id}`,
+        `bank_account = ${id}`,
+        `account_id = ${id}0`,
+        `yarn:aws:iam::${id}:x`,
+        `build ${id} finished`,
+        `account_balance = ${id}`,
+        `FROM ${id}.dkr.ecr.example.com/app`,
+      ],
+    };
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * Values that have the right shape but are documentation examples or placeholders, shared by rules.
+ */
+
+/** AWS documentation keys all contain EXAMPLE (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY). */
+export function isDocExample(value: string): boolean {
+  return /example/i.test(value);
+}
+
+/** Account ids the AWS documentation uses as placeholders, plus any single repeated digit. */
+const PLACEHOLDER_ACCOUNTS = new Set(['123456789012', '111122223333', '444455556666', '777788889999', '000000000000']);
+
+export function isPlaceholderAccount(digits: string): boolean {
+  return PLACEHOLDER_ACCOUNTS.has(digits) || /^(\d)\1*$/.test(digits);
+}
+
+/**
+ * Hand-typed fillers (AKIAXXXXXXXXXXXXXXXX, AKIAAAAABBBBCCCCDDDD): a run of 5 equal characters or
+ * few distinct ones. Random key material of 16+ characters practically never has either.
+ */
+export function isFiller(value: string): boolean {
+  return /(.)\1{4}/.test(value) || new Set(value).size < value.length / 3;
+}

@@ -1,0 +1,72 @@
+/**
+ * Character-level helpers shared by the rules. They work on latin1-decoded text (one char per byte),
+ * so they never see more than the ASCII they test for.
+ */
+
+export function isAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+export function isBase64(code: number): boolean {
+  return isAlnum(code) || code === 43 /* + */ || code === 47 /* / */;
+}
+
+export function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** End of the run of `inRun` characters starting at `from`, scanning at most `limit` characters. */
+export function runEnd(text: string, from: number, inRun: (code: number) => boolean, limit = Infinity): number {
+  const stop = Math.min(text.length, from + limit);
+  let i = from;
+  while (i < stop && inRun(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Start of the run of `inRun` characters ending just before `to`, scanning back at most `limit`. */
+export function runStart(text: string, to: number, inRun: (code: number) => boolean, limit = Infinity): number {
+  const stop = Math.max(0, to - limit);
+  let i = to;
+  while (i > stop && inRun(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * [start, end) of the lines from `lines` above to `lines` below the one holding `at`, clipped to
+ * `maxChars` either side. Searches only inside the clipped window, so a 10 MB line costs no more.
+ */
+export function lineWindow(text: string, at: number, lines: number, maxChars: number): [number, number] {
+  const lo = Math.max(0, at - maxChars);
+  const before = text.slice(lo, at);
+  let start = lo;
+  let pos = before.length;
+  for (let n = 0; n <= lines; n++) {
+    const nl = pos > 0 ? before.lastIndexOf('\n', pos - 1) : -1;
+    if (nl < 0) break;
+    pos = nl;
+    if (n === lines) start = lo + nl + 1;
+  }
+  const hi = Math.min(text.length, at + maxChars);
+  const after = text.slice(at, hi);
+  let end = hi;
+  pos = -1;
+  for (let n = 0; n <= lines; n++) {
+    const nl = after.indexOf('\n', pos + 1);
+    if (nl < 0) break;
+    pos = nl;
+    if (n === lines) end = at + nl;
+  }
+  return [start, end];
+}

@@ -1,0 +1,105 @@
+/**
+ * `scan()`: picks the source (directory, `--diff`, `--staged`, `--tree`), applies config and
+ * baseline, runs the engine on every fragment and returns a report. Findings are masked; only
+ * `scanRevealing()` (behind the CLI's explicit `--no-redact`) keeps raw values.
+ */
+import { statSync } from 'node:fs';
+import type { Finding, ScanReport } from '../contracts/finding';
+import { readBaseline } from './baseline';
+import { loadConfig } from './config';
+import { scanFragment, type Fragment, type RevealedFinding } from './engine';
+import { UsageError } from './errors';
+import { excluder } from './glob';
+import { RULES } from './rules';
+import { logArgs, patchFragments, stagedArgs } from './sources/diff';
+import { fileFragments } from './sources/files';
+import { resolveCommit } from './sources/git';
+import type { SourceStats } from './sources/text';
+import { treeFragments } from './sources/tree';
+
+export interface ScanOptions {
+  /** Directory to scan, or the repository for `diff` / `staged` / `tree`. */
+  root: string;
+  /** Lines added by every commit reachable from head and not from base (`git log -p base..head`). */
+  diff?: { base: string; head: string };
+  /** Lines added in the index (pre-commit). */
+  staged?: boolean;
+  /** Scan the files of this commit's tree via git (no checkout needed, works in a bare or --no-checkout clone). */
+  tree?: string;
+  baselineFile?: string;
+  /** Config file; default `.leakscan.json` under root when present. */
+  configFile?: string;
+  /** Overrides the config's maxFileBytes. */
+  maxFileBytes?: number;
+}
+
+export type RevealedReport = Omit<ScanReport, 'findings'> & { findings: RevealedFinding[] };
+
+async function* fragmentsFor(options: ScanOptions, maxBytes: number, excluded: (path: string) => boolean, stats: SourceStats): AsyncGenerator<Fragment> {
+  const { root, diff, staged, tree } = options;
+  if (diff) {
+    const [base, head] = await Promise.all([resolveCommit(root, diff.base), resolveCommit(root, diff.head)]);
+    stats.commitsScanned = 0;
+    yield* patchFragments(root, logArgs(base, head), stats);
+  } else if (staged) yield* patchFragments(root, stagedArgs(), stats);
+  else if (tree !== undefined) yield* treeFragments(root, tree, maxBytes, excluded, stats);
+  else yield* fileFragments(root, maxBytes, excluded, stats);
+}
+
+function checkOptions(options: ScanOptions): void {
+  const modes = [options.diff, options.staged, options.tree].filter((m) => m !== undefined && m !== false);
+  if (modes.length > 1) throw new UsageError('choose one of diff, staged and tree');
+  if (options.maxFileBytes !== undefined && !(Number.isInteger(options.maxFileBytes) && options.maxFileBytes > 0)) {
+    throw new UsageError(`max file size must be a positive integer, got ${options.maxFileBytes}`);
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(options.root).isDirectory();
+  } catch (err) {
+    throw new UsageError(`cannot scan ${options.root}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!isDir) throw new UsageError(`not a directory: ${options.root}`);
+}
+
+function byLocation(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
+
+/** Like `scan`, but each finding also carries its raw value as `secret`. Never log its result. */
+export async function scanRevealing(options: ScanOptions): Promise<RevealedReport> {
+  const started = performance.now();
+  checkOptions(options);
+  const config = loadConfig(options.root, options.configFile);
+  const suppressions = { allow: config.allow, baseline: options.baselineFile ? readBaseline(options.baselineFile) : new Set<string>() };
+  const excluded = excluder(config.exclude);
+  const maxBytes = options.maxFileBytes ?? config.maxFileBytes;
+  const stats: SourceStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: 0 };
+  const findings: RevealedFinding[] = [];
+  // In a diff, a value is reported once per file: where it was first added (oldest commit first).
+  const reported = new Set<string>();
+  let suppressed = 0;
+  for await (const fragment of fragmentsFor(options, maxBytes, excluded, stats)) {
+    if ((options.diff || options.staged) && excluded(fragment.file)) continue;
+    const result = scanFragment(fragment, RULES, suppressions);
+    suppressed += result.suppressed;
+    for (const f of result.findings) {
+      if (options.diff) {
+        const key = `${f.file}\0${f.fingerprint}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+      }
+      findings.push(f);
+    }
+  }
+  findings.sort(byLocation);
+  return {
+    findings,
+    stats: { ...stats, suppressed, durationMs: Math.round(performance.now() - started) },
+  };
+}
+
+/** Scans as `options` say; findings are masked (see contracts/finding.ts). Throws LeakscanError subclasses. */
+export async function scan(options: ScanOptions): Promise<ScanReport> {
+  const report = await scanRevealing(options);
+  return { ...report, findings: report.findings.map(({ secret: _secret, ...masked }) => masked) };
+}

@@ -1,0 +1,71 @@
+/**
+ * Working-tree files: the repository's tracked and untracked-not-ignored files when PATH is in a git
+ * work tree (what a commit could contain), otherwise every file under PATH except `.git/`.
+ */
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fragment } from '../engine';
+import { git } from './git';
+import { decodeText, type SourceStats } from './text';
+
+async function gitFiles(root: string): Promise<string[] | undefined> {
+  try {
+    const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate']);
+    return out.toString('utf8').split('\0').filter(Boolean);
+  } catch {
+    return undefined; // not a work tree (or no git): walk the directory
+  }
+}
+
+function walk(root: string, dir = '', out: string[] = []): string[] {
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name !== '.git') walk(root, rel, out);
+    } else if (entry.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+/** The file's bytes, or why not: symlinks, directories (submodules) and unreadable paths are skipped. */
+function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) return 'too-large';
+    const buf = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buf, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buf.subarray(0, read);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function* fileFragments(root: string, maxBytes: number, excluded: (path: string) => boolean, stats: SourceStats): AsyncGenerator<Fragment> {
+  const files = (await gitFiles(root)) ?? walk(root);
+  for (const file of files.sort()) {
+    if (excluded(file)) continue;
+    const content = readFile(join(root, file), maxBytes);
+    if (content === undefined) continue;
+    const text = content === 'too-large' ? undefined : decodeText(content);
+    if (text === undefined) {
+      stats.filesSkipped++;
+      continue;
+    }
+    stats.filesScanned++;
+    stats.bytesScanned += content.length;
+    yield { file, text };
+  }
+}

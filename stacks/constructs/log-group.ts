@@ -1,0 +1,13 @@
+/** A CloudWatch log group with the environment's retention (logs never live forever, never vanish early). */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { Construct } from 'constructs';
+import { stackOf } from '../base';
+
+export function logGroup(scope: Construct, id: string, name: string): CloudwatchLogGroup {
+  return new CloudwatchLogGroup(scope, id, { name, retentionInDays: stackOf(scope).config.logRetentionDays });
+}
+
+/** The group's streams, as IAM names them for logs:CreateLogStream and logs:PutLogEvents. */
+export function logStreamsArn(group: CloudwatchLogGroup): string {
+  return `${group.arn}:*`;
+}

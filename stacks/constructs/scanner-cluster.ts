@@ -1,0 +1,19 @@
+/** The ECS cluster scanner tasks run in: Fargate and Fargate Spot, Container Insights on. */
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
+import { Construct } from 'constructs';
+
+export class ScannerCluster extends Construct {
+  readonly cluster: EcsCluster;
+
+  constructor(scope: Construct, id: string, name: string, capacityStrategy: 'FARGATE' | 'FARGATE_SPOT') {
+    super(scope, id);
+    this.cluster = new EcsCluster(this, 'cluster', { name, setting: [{ name: 'containerInsights', value: 'enabled' }] });
+    // Both providers are associated so the trigger can fall back from Spot to on-demand per RunTask.
+    new EcsClusterCapacityProviders(this, 'capacity', {
+      clusterName: this.cluster.name,
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      defaultCapacityProviderStrategy: [{ capacityProvider: capacityStrategy, weight: 1, base: 0 }],
+    });
+  }
+}

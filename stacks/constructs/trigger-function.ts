@@ -1,0 +1,73 @@
+/**
+ * The trigger Lambda (nodejs22.x on arm64): the esbuild bundle as a TerraformAsset archive, JSON logs
+ * in a log group with retention, X-Ray tracing, reserved concurrency, and asynchronous invocations that
+ * retry and then land in the on-failure queue. Its role adds to the caller's statements only what any
+ * function needs: its own logs, traces, and sending to its on-failure queue.
+ */
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { stackOf } from '../base';
+import { logGroup, logStreamsArn } from './log-group';
+import type { Statement } from './policy';
+import { ServiceRole } from './service-role';
+
+export interface TriggerFunctionProps {
+  name: string;
+  /** Directory holding index.js that exports `handler`. */
+  bundleDir: string;
+  environment: Record<string, string>;
+  statements: Statement[];
+  /** Async invocations that exhaust their retries go here (and the handler sends unprocessable events here). */
+  onFailureQueueArn: string;
+}
+
+export class TriggerFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: TriggerFunctionProps) {
+    super(scope, id);
+    const stack = stackOf(this);
+    const { trigger } = stack.config;
+    const code = new TerraformAsset(this, 'code', { path: props.bundleDir, type: AssetType.ARCHIVE });
+    const logs = logGroup(this, 'logs', `/aws/lambda/${props.name}`);
+    this.role = new ServiceRole(this, 'role', {
+      name: props.name,
+      service: 'lambda.amazonaws.com',
+      trustConditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      statements: [
+        ...props.statements,
+        { Sid: 'SendToOnFailureQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: props.onFailureQueueArn },
+        { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logStreamsArn(logs) },
+        // X-Ray's write actions have no resource-level permissions: AWS requires "*".
+        { Sid: 'WriteTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      ],
+    });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.name,
+      description: 'leakscan trigger: starts a scanner task per pull request event or scheduled full scan',
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: code.path,
+      sourceCodeHash: code.assetHash,
+      role: this.role.arn,
+      memorySize: 256,
+      timeout: 60,
+      reservedConcurrentExecutions: trigger.reservedConcurrency,
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: { logFormat: 'JSON', logGroup: logs.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
+      environment: { variables: props.environment },
+      // The role's policy must exist before the first invocation, the log group before the first log line.
+      dependsOn: [this.role.policy, logs],
+    });
+    new LambdaFunctionEventInvokeConfig(this, 'async', {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: trigger.maxRetryAttempts,
+      maximumEventAgeInSeconds: trigger.maxEventAgeSeconds,
+      destinationConfig: { onFailure: { destination: props.onFailureQueueArn } },
+    });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Trigger: everything that starts a scan and everything that reports one going wrong. PR events and the
+ * schedule invoke the Lambda, which runs the scanner task; failed deliveries land in dead-letter queues
+ * whose alarms, like the rule on stopped scanner tasks, publish to the ops topic.
+ */
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { App } from 'cdktf';
+import { LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../contracts/env';
+import type { Config } from '../config/load';
+import { LeakscanStack } from './base';
+import { AlarmedQueue } from './constructs/alarmed-queue';
+import { EventRule } from './constructs/event-rule';
+import { policyDocument, type Statement } from './constructs/policy';
+import { TriggerFunction } from './constructs/trigger-function';
+
+export const PR_DETAIL_TYPE = 'CodeCommit Pull Request State Change';
+/** The pull request events that change what would be merged (approvals share the detail-type). */
+export const PR_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'];
+
+export interface TriggerDeps {
+  subnetIds: string[];
+  securityGroupId: string;
+  clusterArn: string;
+  clusterName: string;
+  family: string;
+  taskDefinitionArn: string;
+  taskRoleArn: string;
+  executionRoleArn: string;
+  findingsTopicArn: string;
+  opsTopicArn: string;
+  /** Directory with the bundled handler (scripts/bundle.ts bundleLambda()). */
+  lambdaBundleDir: string;
+}
+
+export class TriggerStack extends LeakscanStack {
+  readonly function: TriggerFunction;
+  readonly onFailure: AlarmedQueue;
+  readonly eventsDeadLetter: AlarmedQueue;
+  readonly rules: { pullRequest: EventRule; schedule: EventRule; taskFailed: EventRule };
+
+  constructor(app: App, config: Config, deps: TriggerDeps) {
+    super(app, 'trigger', config);
+    this.onFailure = new AlarmedQueue(this, 'on-failure', this.name('trigger-failed'), deps.opsTopicArn);
+    this.eventsDeadLetter = new AlarmedQueue(this, 'events-dlq', this.name('events-undelivered'), deps.opsTopicArn);
+    const watched = config.repositories;
+
+    this.function = new TriggerFunction(this, 'trigger', {
+      name: this.name('trigger'),
+      bundleDir: deps.lambdaBundleDir,
+      onFailureQueueArn: this.onFailure.arn,
+      statements: this.permissions(deps),
+      environment: {
+        [LAMBDA_ENV.clusterArn]: deps.clusterArn,
+        [LAMBDA_ENV.taskDefinitionArn]: deps.taskDefinitionArn,
+        [LAMBDA_ENV.containerName]: SCANNER_CONTAINER_NAME,
+        [LAMBDA_ENV.subnetIds]: deps.subnetIds.join(','),
+        [LAMBDA_ENV.securityGroupIds]: deps.securityGroupId,
+        [LAMBDA_ENV.capacityStrategy]: config.scanner.capacityStrategy,
+        [LAMBDA_ENV.findingsTopicArn]: deps.findingsTopicArn,
+        [LAMBDA_ENV.watchedRepositories]: watched.join(','),
+        [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
+        [LAMBDA_ENV.notifyClean]: String(config.notifications.notifyClean),
+        [LAMBDA_ENV.rejectedEventQueueUrl]: this.onFailure.queue.url,
+      },
+    });
+    const fn = this.function.function;
+    const dlq = this.eventsDeadLetter.arn;
+
+    const pullRequest = new EventRule(this, 'pull-request', {
+      name: this.name('pull-request'),
+      description: 'Pull request opened or its source branch updated in a watched repository',
+      eventPattern: {
+        source: ['aws.codecommit'],
+        'detail-type': [PR_DETAIL_TYPE],
+        // No watched list: every repository of this account and region.
+        resources: watched.length > 0 ? watched.map((r) => this.arn('codecommit', r)) : [{ prefix: this.arn('codecommit', '') }],
+        detail: { event: PR_EVENTS, pullRequestStatus: ['Open'], isMerged: ['False'] },
+      },
+      targetArn: fn.arn,
+      deadLetterArn: dlq,
+    });
+    const schedule = new EventRule(this, 'schedule', {
+      name: this.name('full-scan'),
+      description: 'Scheduled full scan of every watched repository',
+      scheduleExpression: config.schedule,
+      targetArn: fn.arn,
+      deadLetterArn: dlq,
+    });
+    for (const [id, rule] of Object.entries({ 'pull-request': pullRequest, schedule })) {
+      new LambdaPermission(this, `invoke-from-${id}`, {
+        statementId: `AllowEventBridge-${id}`,
+        action: 'lambda:InvokeFunction',
+        functionName: fn.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: rule.arn,
+      });
+    }
+    const taskFailed = new EventRule(this, 'task-failed', {
+      name: this.name('scanner-task-failed'),
+      description: 'A scanner task stopped with a non-zero exit code or failed to start',
+      eventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: {
+          clusterArn: [deps.clusterArn],
+          taskDefinitionArn: [{ prefix: this.arn('ecs', `task-definition/${deps.family}:`) }],
+          lastStatus: ['STOPPED'],
+          $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
+        },
+      },
+      targetArn: deps.opsTopicArn,
+      deadLetterArn: dlq,
+      // Unquoted placeholders are inserted as JSON values, so any stoppedReason text stays valid JSON.
+      inputTransformer: {
+        inputPaths: {
+          task: '$.detail.taskArn',
+          stopCode: '$.detail.stopCode',
+          reason: '$.detail.stoppedReason',
+          exitCode: '$.detail.containers[0].exitCode',
+        },
+        inputTemplate: '{"alert":"leakscan scanner task failed","task":<task>,"stopCode":<stopCode>,"reason":<reason>,"exitCode":<exitCode>}',
+      },
+    });
+    this.rules = { pullRequest, schedule, taskFailed };
+
+    new SqsQueuePolicy(this, 'events-dlq-policy', {
+      queueUrl: this.eventsDeadLetter.queue.url,
+      policy: policyDocument({
+        Sid: 'EventBridgeDeadLetters',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: dlq,
+        Condition: { ArnEquals: { 'aws:SourceArn': [pullRequest.arn, schedule.arn, taskFailed.arn] } },
+      }),
+    });
+  }
+
+  /** What the handler does with AWS: start scanner tasks, and list repositories when none are configured. */
+  private permissions(deps: TriggerDeps): Statement[] {
+    const statements: Statement[] = [
+      {
+        Sid: 'RunScannerTask',
+        Effect: 'Allow',
+        Action: 'ecs:RunTask',
+        Resource: this.arn('ecs', `task-definition/${deps.family}:*`),
+        Condition: { ArnEquals: { 'ecs:cluster': deps.clusterArn } },
+      },
+      {
+        Sid: 'PassScannerRoles',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: [deps.taskRoleArn, deps.executionRoleArn],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      {
+        Sid: 'TagScannerTasksAtLaunch',
+        Effect: 'Allow',
+        Action: 'ecs:TagResource',
+        Resource: this.arn('ecs', `task/${deps.clusterName}/*`),
+        Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      },
+    ];
+    if (this.config.repositories.length === 0) {
+      // ListRepositories has no resource-level permissions: AWS requires "*". Only needed without a watched list.
+      statements.push({ Sid: 'ListRepositoriesForFullScan', Effect: 'Allow', Action: 'codecommit:ListRepositories', Resource: '*' });
+    }
+    return statements;
+  }
+}
