@@ -18,6 +18,8 @@ export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+/** Until the first image is pushed: synth works, tasks cannot start (the platform stack warns). */
+export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
 
 function range(from: number, to: number, step: number): number[] {
   return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
@@ -38,7 +40,7 @@ const network = z.discriminatedUnion(
   [
     z.strictObject({
       mode: z.literal('create'),
-      /** The VPC's CIDR; each private subnet gets a /20 of it. */
+      /** The VPC's CIDR; each private subnet gets a sixteenth of it (a /20 of a /16). */
       cidr: text(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR between /16 and /24, such as 10.40.0.0/16').default('10.40.0.0/16'),
     }),
     z.strictObject({
@@ -59,8 +61,8 @@ const scanner = z
         /** Image repository without tag; empty means the ECR repository this project creates. */
         repository: text(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+$/, 'an image repository such as 111122223333.dkr.ecr.us-east-1.amazonaws.com/leakscan')
           .optional(),
-        /** Placeholder until the first image is pushed (`npm run image` prints the real digest). */
-        digest: text(/^sha256:[a-f0-9]{64}$/, 'an image digest: sha256: followed by 64 lowercase hex digits').default(`sha256:${'0'.repeat(64)}`),
+        /** `npm run image` prints the digest of the image it pushed. */
+        digest: text(/^sha256:[a-f0-9]{64}$/, 'an image digest: sha256: followed by 64 lowercase hex digits').default(PLACEHOLDER_DIGEST),
       })
       .prefault({}),
     cpu: z.literal([256, 512, 1024, 2048, 4096]).default(256),

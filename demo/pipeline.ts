@@ -115,6 +115,22 @@ async function ec2(moto: MotoServer, action: string, params: Record<string, stri
   return id;
 }
 
+/** A new SQS queue subscribed to the topic (raw delivery off), optionally with a filter policy on message attributes. */
+export async function subscribeQueue(moto: MotoServer, topicArn: string, name: string, filterPolicy?: object): Promise<string> {
+  const sqs = new SQSClient(clientConfig(moto));
+  const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  await new SNSClient(clientConfig(moto)).send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: Attributes?.QueueArn,
+      ...(filterPolicy && { Attributes: { FilterPolicy: JSON.stringify(filterPolicy) } }),
+    }),
+  );
+  return queueUrl!;
+}
+
 /** The AWS side of the pipeline, as the stacks would create it: network, cluster, task definition, topic, queues. */
 export async function provisionMoto(moto: MotoServer): Promise<MotoResources> {
   const vpcId = await ec2(moto, 'CreateVpc', { CidrBlock: '10.0.0.0/16' }, 'vpcId');
@@ -135,20 +151,16 @@ export async function provisionMoto(moto: MotoServer): Promise<MotoResources> {
       containerDefinitions: [{ name: SCANNER_CONTAINER_NAME, image: 'leakscan:local', essential: true, readonlyRootFilesystem: true, cpu: 256, memory: 512 }],
     }),
   );
-  const sns = new SNSClient(clientConfig(moto));
-  const sqs = new SQSClient(clientConfig(moto));
-  const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: 'leakscan-findings' }));
-  const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'findings-subscriber' }));
-  const { QueueUrl: rejectedEventQueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'leakscan-trigger-failures' }));
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: attributes.Attributes?.QueueArn }));
+  const { TopicArn: topicArn } = await new SNSClient(clientConfig(moto)).send(new CreateTopicCommand({ Name: 'leakscan-findings' }));
+  const queueUrl = await subscribeQueue(moto, topicArn!, 'findings-subscriber');
+  const { QueueUrl: rejectedEventQueueUrl } = await new SQSClient(clientConfig(moto)).send(new CreateQueueCommand({ QueueName: 'leakscan-trigger-failures' }));
   return {
     clusterArn: cluster.cluster!.clusterArn!,
     taskDefinitionArn: taskDefinition.taskDefinition!.taskDefinitionArn!,
     subnetId,
     securityGroupId,
     topicArn: topicArn!,
-    queueUrl: queueUrl!,
+    queueUrl,
     rejectedEventQueueUrl: rejectedEventQueueUrl!,
   };
 }

@@ -72,7 +72,8 @@ export function createHandler(deps: TriggerDeps): (event: unknown, context?: Lam
       return result;
     } catch (error) {
       summary.failed += 1;
-      const retryable = error instanceof RetryableTaskStartError || !(error instanceof TaskStartError);
+      // Known only for RunTask failures[]; SDK errors (throttling, access denied) speak through their name.
+      const retryable = error instanceof TaskStartError ? error instanceof RetryableTaskStartError : undefined;
       logger.error('scan task not started', { ...scanKeys, retryable, error: error as Error });
       throw error;
     }

@@ -8,7 +8,8 @@
  */
 import { resolve } from 'node:path';
 import { findBootstrapStack, readBackend, settingsFromOutputs, sharedBackendSettings, type BackendSettings, type TerraformOutputs } from './lib/backend';
-import { EXIT, loadStacks, parseFlags, runMain, terraformEnv, type CliIo } from './lib/cli';
+import { loadStacks, parseFlags, runMain, terraformEnv, type CliIo } from './lib/cli';
+import { EXIT } from './lib/outcome';
 import { PlanFormatError } from './lib/errors';
 import { plural } from './lib/format';
 import { runChecked } from './lib/runner';

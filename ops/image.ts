@@ -10,7 +10,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EXIT, parseFlags, runMain, type CliIo } from './lib/cli';
+import { parseFlags, runMain, type CliIo } from './lib/cli';
+import { EXIT } from './lib/outcome';
 import { UsageError } from './lib/errors';
 import { checkDigest, checkTag, parsePlatforms, parseRepository, SUPPORTED_PLATFORMS, type Repository } from './lib/image-ref';
 import { runChecked, which } from './lib/runner';

@@ -2,8 +2,9 @@
  * Scanner platform: the image repository, the cluster and the task definition with its roles.
  * Deployed after notifications (the task role names the findings topic and its key).
  */
-import type { App } from 'cdktf';
+import { Annotations, type App } from 'cdktf';
 import type { Config } from '../config/load';
+import { PLACEHOLDER_DIGEST } from '../config/schema';
 import { LeakscanStack } from './base';
 import { ImageRepository } from './constructs/image-repository';
 import { ScannerCluster } from './constructs/scanner-cluster';
@@ -36,6 +37,11 @@ export class PlatformStack extends LeakscanStack {
     this.cluster = new ScannerCluster(this, 'cluster', this.clusterName, scanner.capacityStrategy);
     this.family = this.name('scanner');
 
+    if (scanner.image.digest === PLACEHOLDER_DIGEST) {
+      Annotations.of(this).addWarning(
+        'scanner.image.digest is the placeholder: scanner tasks cannot start until an image is pushed (npm run image) and its digest is set in the configuration',
+      );
+    }
     const external = scanner.image.repository;
     const repositories = config.repositories.length > 0 ? config.repositories : ['*'];
     this.scanner = new ScannerTask(this, 'scanner', {

@@ -20,6 +20,7 @@ import {
   receiveNotifications,
   runScannerTask,
   startedTaskEnvironments,
+  subscribeQueue,
   triggerEnvironment,
   type MotoResources,
   type TriggerHandler,
@@ -65,6 +66,9 @@ async function scanPullRequest(repository: string, pullRequestId: string, leak: 
 
 describe('pull request → trigger → task → SNS → SQS', () => {
   it('delivers one masked notification for a PR that leaks a key, and never the key itself', async () => {
+    // Subscribers filter on the message attributes.
+    const criticalOnly = await subscribeQueue(moto, resources.topicArn, 'critical-pr-findings', { highestSeverity: ['critical'], mode: ['pr'] });
+    const floods = await subscribeQueue(moto, resources.topicArn, 'floods-only', { findingsCount: [{ numeric: ['>=', 10] }] });
     const { sample, overrides, run, scratch } = await scanPullRequest('payments-service', '42', true);
 
     // The trigger passed commit ids and the templated clone URL, never branch names.
@@ -88,6 +92,8 @@ describe('pull request → trigger → task → SNS → SQS', () => {
 
     const notifications = await receiveNotifications(moto, resources.queueUrl);
     expect(notifications).toHaveLength(1);
+    expect(await receiveNotifications(moto, criticalOnly)).toHaveLength(1);
+    expect(await receiveNotifications(moto, floods)).toHaveLength(0);
     const { envelope, body } = notifications[0]!;
     expect(envelope.Type).toBe('Notification');
     expect(envelope.Subject).toBe('leakscan: 2 possible leaked credentials in PR #42 of payments-service');

@@ -120,6 +120,12 @@ describe('pull request events', () => {
     expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'scan task not started', retryable: true })]);
     expect(metricValues()).toMatchObject({ failed: 1, started: 0 });
   });
+
+  it('fails the invocation on a configuration failure too, logged as not retryable', async () => {
+    ecsMock.on(RunTaskCommand).resolves({ failures: [{ reason: 'MISSING' }] });
+    await expect(handlerWith()(prEvent())).rejects.toThrow('RunTask started no task: MISSING');
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', retryable: false })]);
+  });
 });
 
 describe('events that can never succeed', () => {
@@ -128,6 +134,7 @@ describe('events that can never succeed', () => {
     ['a PR event without repository', prEvent({ repositoryNames: [] }), 'detail.repositoryNames'],
     ['a PR event whose repository name ends in .git', prEvent({ repositoryNames: ['mirror.git'] }), 'must not end in .git'],
     ['a PR event without detail.event', prEvent({ event: undefined }), 'detail.event'],
+    ['a PR-shaped event from another source', prEvent({}, { source: 'custom.app' }), 'source: '],
     ['a scheduled event without time', { ...scheduledEvent(), time: undefined }, 'time: '],
     ['an unknown detail-type', { ...scheduledEvent(), 'detail-type': 'AWS API Call via CloudTrail' }, 'unsupported event: detail-type "AWS API Call via CloudTrail"'],
     ['no object at all', 'hello', 'unsupported event: detail-type null'],

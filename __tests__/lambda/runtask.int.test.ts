@@ -1,8 +1,12 @@
 /**
- * The real handler (lambda/handler.ts, real SDK clients) against a moto server over HTTP: cluster, task
+ * The real handler as shipped (the bundleLambda() artifact, real SDK clients inside) against a moto
+ * server over HTTP: cluster, task
  * definition, VPC, subnet, security group and the rejected-event queue exist in moto; the handler is
  * configured through LAMBDA_ENV exactly as the trigger stack configures it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
@@ -14,9 +18,11 @@ import {
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
 import type { TriggerSummary } from '../../lambda/app';
+import { bundleLambda } from '../../scripts/bundle';
 import { startMoto, type MotoServer } from '../support/moto';
 import { prEvent } from './support';
 
+const bundleDir = mkdtempSync(join(tmpdir(), 'leakscan-lambda-int-'));
 let moto: MotoServer;
 let ecs: ECSClient;
 let sqs: SQSClient;
@@ -111,11 +117,12 @@ beforeAll(async () => {
     [LAMBDA_ENV.rejectedEventQueueUrl]: queueUrl,
   });
   // Cold start after the environment is complete, as in Lambda.
-  ({ handler } = require('../../lambda/handler') as typeof import('../../lambda/handler'));
+  ({ handler } = require(join(bundleLambda(bundleDir), 'index.js')) as typeof import('../../lambda/handler'));
 }, 15 * 60_000);
 
 afterAll(async () => {
   await moto?.stop();
+  rmSync(bundleDir, { recursive: true, force: true });
   process.env = savedEnv;
 });
 

@@ -38,7 +38,7 @@ describe('npm run bootstrap (stub terraform)', () => {
       'output -json -no-color',
     ]);
     expect(new Set(ws.calls().map((c) => c.stack))).toEqual(new Set(['app-state']));
-    expect(run.stderr).toContain('Apply complete! Resources: 4 added');
+    expect(run.stderr).toContain('Apply complete! Resources: 3 added, 0 changed, 0 destroyed.');
     expect(run.stdout).toContain('S3 backend settings used by 4 stacks:');
     expect(run.stdout).toContain('bucket       = "leakscan-test-tfstate"');
     expect(run.stdout).toContain('key prefix   = "leakscan/"');

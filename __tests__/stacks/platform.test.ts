@@ -2,6 +2,8 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SCANNER_CONTAINER_NAME } from '../../contracts/env';
 import { CODECOMMIT_ACTIONS } from '../../stacks/constructs/scanner-task';
 import { policyDocuments, type FoundPolicy } from './policies';
@@ -136,5 +138,19 @@ describe('scanner platform stack, configured alternatives', () => {
 
   it('without a watched list, scopes CodeCommit to the account’s repositories in the region', () => {
     expect(rolePolicy(stack, 'scanner-task').statements[0]!.Resource).toEqual([`arn:aws:codecommit:eu-west-1:${ACCOUNT}:*`]);
+  });
+});
+
+describe('scanner platform stack before the first image push', () => {
+  const { outdir } = synthesize(testConfig());
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { annotations: Array<{ level: string; message: string }> }>;
+  };
+
+  it('still synthesizes, and warns that tasks cannot start with the placeholder digest', () => {
+    expect(manifest.stacks['leakscan-test-platform']!.annotations).toEqual([
+      expect.objectContaining({ level: '@cdktf/warn', message: expect.stringContaining('scanner.image.digest is the placeholder') }),
+    ]);
+    expect(manifest.stacks['leakscan-test-trigger']!.annotations).toEqual([]);
   });
 });

@@ -153,6 +153,22 @@ describe('trigger stack', () => {
     expect(resources(stack, 'aws_sqs_queue').every((q) => q.sqs_managed_sse_enabled === true)).toBe(true);
   });
 
+  it('names every rule and alarm that publishes to the ops topic so the topic policy admits it', () => {
+    const ops = policyDocuments(json.notifications).flatMap((p) => p.statements).filter((st) => st.Effect === 'Allow' && st.Action === 'sns:Publish');
+    const admits = (service: string, arn: string) =>
+      ops.some((st) => {
+        const pattern = String(st.Condition?.ArnLike?.['aws:SourceArn']);
+        const glob = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '*' ? '.*' : `\\${c}`))}$`);
+        return (st.Principal as { Service: string }).Service === service && glob.test(arn);
+      });
+    for (const alarm of resources(stack, 'aws_cloudwatch_metric_alarm')) {
+      expect(admits('cloudwatch.amazonaws.com', `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${String(alarm.alarm_name)}`)).toBe(true);
+    }
+    const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-scanner-task-failed' });
+    expect(admits('events.amazonaws.com', `arn:aws:events:eu-west-1:${ACCOUNT}:rule/${String(rule.name)}`)).toBe(true);
+    expect(admits('events.amazonaws.com', `arn:aws:events:eu-west-1:${ACCOUNT}:rule/other-team-rule`)).toBe(false);
+  });
+
   it('accepts dead letters only from its own three rules', () => {
     const dlqPolicy = policyDocuments(stack).find((p) => p.type === 'aws_sqs_queue_policy')!;
     expect(dlqPolicy.statements).toEqual([

@@ -7,14 +7,9 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OpsError, UsageError } from './errors';
 import { readManifest, selectStacks, type StackEntry } from './manifest';
+import { EXIT, type Outcome } from './outcome';
 import { execRunner, runChecked, type Runner } from './runner';
 
-export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
-
-/** The exit-code contract of plan and drift: any failure wins over changes. */
-export function exitCodeFor(failed: boolean, changed: boolean): 0 | 1 | 2 {
-  return failed ? EXIT.error : changed ? EXIT.changes : EXIT.ok;
-}
 
 export interface CliIo {
   cwd: string;
@@ -92,8 +87,6 @@ export async function loadStacks(io: CliIo, options: LoadOptions): Promise<Stack
   return stacks;
 }
 
-export type Outcome<T> = { stack: string; ok: true; value: T } | { stack: string; ok: false; error: string };
-
 /** Runs `fn` for each stack in order; a failure is recorded and the loop goes on. */
 export async function forEachStack<T>(io: CliIo, stacks: readonly StackEntry[], fn: (stack: StackEntry) => Promise<T>): Promise<Outcome<T>[]> {
   const outcomes: Outcome<T>[] = [];
@@ -104,7 +97,7 @@ export async function forEachStack<T>(io: CliIo, stacks: readonly StackEntry[], 
     } catch (error) {
       const message = error instanceof OpsError ? error.message : String(error);
       const headline = message.split('\n').find((line) => /\bError:/.test(line)) ?? message.split('\n')[0];
-      io.stderr(`[${stack.name}] FAILED: ${headline!.trim()}`);
+      io.stderr(`[${stack.name}] FAILED: ${headline!.replace(/^[\s│╷╵]+/, '')}`);
       outcomes.push({ stack: stack.name, ok: false, error: message });
     }
   }

@@ -3,7 +3,7 @@
  * attributes are never shown (before_sensitive / after_sensitive, secret-like names), and every
  * shown value has credential shapes masked. Pure.
  */
-import { exitCodeFor, type Outcome } from './cli';
+import { exitCodeFor, type Outcome } from './outcome';
 import { limited, plural } from './format';
 import { changedOutputs, classifyActions, diffAttributes, type AttributeChange, type PlanJson } from './terraform-json';
 

@@ -1,6 +1,6 @@
 /** The `npm run plan` report: JSON document and its text rendering. Pure. */
 import type { CheckovResult } from './checkov';
-import { exitCodeFor, type Outcome } from './cli';
+import { exitCodeFor, type Outcome } from './outcome';
 import { limited, plural, table } from './format';
 import type { StackEntry } from './manifest';
 import { attentionItems, CATEGORY_LABELS, hasChanges, type AttentionItem, type CountedKind, type ResourceSummary, type StackPlan } from './plan-summary';

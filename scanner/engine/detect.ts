@@ -9,7 +9,11 @@ export interface Detection extends RuleMatch {
 }
 
 interface Compiled {
-  regex: RegExp;
+  /**
+   * Case-sensitive literals and caseless keywords in two regexes: irregexp skips ahead well on a set
+   * of rare literals, but not once common caseless letters join them (measured ~2.5× slower as one).
+   */
+  regexes: RegExp[];
   /** Lowercased trigger text → the rules (and the trigger as they declared it) it starts. */
   byTrigger: Map<string, Array<{ rule: Rule; trigger: string }>>;
 }
@@ -27,43 +31,60 @@ function caseless(keyword: string): string {
 function compile(rules: readonly Rule[]): Compiled {
   const cached = compiled.get(rules);
   if (cached) return cached;
-  const patterns = new Set<string>();
+  const literals = new Set<string>();
+  const keywords = new Set<string>();
   const byTrigger: Compiled['byTrigger'] = new Map();
-  const add = (trigger: string, pattern: string, rule: Rule) => {
-    patterns.add(pattern);
+  const add = (trigger: string, rule: Rule) => {
     const key = trigger.toLowerCase();
     byTrigger.set(key, [...(byTrigger.get(key) ?? []), { rule, trigger }]);
   };
   for (const rule of rules) {
-    for (const t of rule.triggers) add(t, escape(t), rule);
-    for (const k of rule.keywords ?? []) add(k, caseless(k), rule);
+    for (const t of rule.triggers) {
+      literals.add(escape(t));
+      add(t, rule);
+    }
+    for (const k of rule.keywords ?? []) {
+      keywords.add(caseless(k));
+      add(k, rule);
+    }
   }
-  const result = { regex: new RegExp([...patterns].join('|'), 'g'), byTrigger };
+  const regexes = [literals, keywords].filter((set) => set.size > 0).map((set) => new RegExp([...set].join('|'), 'g'));
+  const result = { regexes, byTrigger };
   compiled.set(rules, result);
   return result;
 }
 
+/** Trigger offsets and texts from every regex, in text order. */
+function triggers(text: string, regexes: readonly RegExp[]): Array<{ at: number; key: string }> {
+  const hits: Array<{ at: number; key: string }> = [];
+  for (const regex of regexes) {
+    regex.lastIndex = 0;
+    for (let m = regex.exec(text); m; m = regex.exec(text)) {
+      hits.push({ at: m.index, key: m[0].toLowerCase() });
+      // Triggers may overlap (`secretoken`): resume one character later, not after the match.
+      regex.lastIndex = m.index + 1;
+    }
+  }
+  return regexes.length > 1 ? hits.sort((a, b) => a.at - b.at) : hits;
+}
+
 /** All rule matches in `text` (latin1-decoded bytes), ordered by offset, one per rule and offset. */
 export function detect(text: string, rules: readonly Rule[]): Detection[] {
-  const { regex, byTrigger } = compile(rules);
+  const { regexes, byTrigger } = compile(rules);
   const states = new Map<Rule, RuleState>();
   const seen = new Set<string>();
   const out: Detection[] = [];
-  regex.lastIndex = 0;
-  for (let m = regex.exec(text); m; m = regex.exec(text)) {
-    const at = m.index;
-    for (const { rule, trigger } of byTrigger.get(m[0].toLowerCase()) ?? []) {
+  for (const { at, key } of triggers(text, regexes)) {
+    for (const { rule, trigger } of byTrigger.get(key) ?? []) {
       let state = states.get(rule);
       if (!state) states.set(rule, (state = { scannedTo: 0 }));
       for (const match of rule.match(text, at, trigger, state)) {
-        const key = `${rule.id}:${match.start}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const id = `${rule.id}:${match.start}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
         out.push({ ...match, rule });
       }
     }
-    // Triggers may overlap (`secretoken`): resume one character later, not after the match.
-    regex.lastIndex = at + 1;
   }
   return out.sort((a, b) => a.start - b.start);
 }

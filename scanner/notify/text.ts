@@ -3,6 +3,7 @@
  * Everything here works on masked findings only.
  */
 import { SEVERITIES, type Finding, type FindingKind, type Severity } from '../../contracts/finding';
+import { SETTINGS_FILES } from '../task/settings';
 
 export const KIND_LABELS: Record<FindingKind, string> = {
   'aws-access-key-id': 'AWS access key id',
@@ -68,7 +69,7 @@ export function remediationSteps(kinds: ReadonlySet<FindingKind>): string[] {
     'Remove the value from the branch history before merging (amend or rebase the pull request commits and force-push the source branch): ' +
       'a merged commit keeps the secret in the repository for everyone with read access.',
     'If it is a false positive or an intentional example, allow it: put a `leakscan:allow` comment on that line, ' +
-      'or add its fingerprint to the repository baseline (`leakscan scan --write-baseline FILE`).',
+      `or add its fingerprint to \`${SETTINGS_FILES.baselineFile}\` on the target branch (\`leakscan scan --write-baseline ${SETTINGS_FILES.baselineFile}\` writes one).`,
   );
   return steps;
 }

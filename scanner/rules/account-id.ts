@@ -12,8 +12,8 @@ import { isAlnum } from './text';
 const ARN = /arn:(?:aws(?:-[a-z]{1,10}){0,3}|\$\{[^}\n]{1,60}\}):[a-z0-9-]{0,64}:[a-z0-9-]{0,32}:(\d{12})(?![0-9A-Za-z])/y;
 /** Host names that start with the account id: ECR registries and console sign-in links. */
 const ACCOUNT_HOSTS: Record<string, RegExp> = {
-  '.dkr.ecr': /\.dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.amazonaws\.com/y,
-  '.signin.aws': /\.signin\.aws\.amazon\.com/y,
+  'dkr.ecr': /dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.amazonaws\.com/y,
+  'signin.aws': /signin\.aws\.amazon\.com/y,
 };
 /** From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id. */
 const ASSIGNED = /([_\-. ]?(?:ids?|numbers?|num|no))?["'`]?[ \t]{0,8}(?:=>|:=|[:=>]|(?=[ \t]))[ \t]{0,8}\[?[ \t]{0,8}["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/iy;
@@ -63,12 +63,13 @@ function inArn(text: string, at: number): RuleMatch[] {
   return found ? [found] : [];
 }
 
+/** `at` is just after the dot that follows the account id (`123456789012.dkr.ecr…`). */
 function inHost(text: string, at: number, host: RegExp): RuleMatch[] {
-  const start = at - 12;
-  if (start < 0 || !/^\d{12}$/.test(text.slice(start, at)) || (start > 0 && isAlnum(text.charCodeAt(start - 1)))) return [];
+  const start = at - 13;
+  if (start < 0 || text.charAt(at - 1) !== '.' || !/^\d{12}$/.test(text.slice(start, at - 1)) || (start > 0 && isAlnum(text.charCodeAt(start - 1)))) return [];
   host.lastIndex = at;
   if (!host.test(text)) return [];
-  const found = accountMatch(start, text.slice(start, at));
+  const found = accountMatch(start, text.slice(start, at - 1));
   return found ? [found] : [];
 }
 

@@ -1,3 +1,5 @@
+import { charStats } from './text';
+
 /**
  * Values that have the right shape but are documentation examples or placeholders, shared by rules.
  */
@@ -19,5 +21,6 @@ export function isPlaceholderAccount(digits: string): boolean {
  * few distinct ones. Random key material of 16+ characters practically never has either.
  */
 export function isFiller(value: string): boolean {
-  return /(.)\1{4}/.test(value) || new Set(value).size < value.length / 3;
+  const { longestRun, distinct } = charStats(value);
+  return longestRun >= 5 || distinct < value.length / 3;
 }

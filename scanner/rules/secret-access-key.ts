@@ -7,7 +7,7 @@ import type { Rule, RuleMatch, RuleState } from '../engine/types';
 import { KEY_ID_PREFIXES, keyIdAt } from './access-key-id';
 import { isDocExample, isFiller } from './placeholders';
 import { sampleKeyId, sampleSecret } from './samples';
-import { entropy, isBase64, lineWindow, runEnd, runStart } from './text';
+import { charStats, isBase64, lineWindow, runEnd, runStart } from './text';
 
 const LENGTH = 40;
 /** Below the 0.01st percentile of random 40-character base64 (simulated), above hex and most identifiers. */
@@ -35,7 +35,7 @@ export function looksLikeSecretKey(value: string): boolean {
     /[0-9+/]/.test(value) &&
     !isDocExample(value) &&
     !isFiller(value) &&
-    entropy(value) >= MIN_ENTROPY
+    charStats(value).entropy >= MIN_ENTROPY
   );
 }
 

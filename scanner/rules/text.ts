@@ -31,16 +31,29 @@ export function runStart(text: string, to: number, inRun: (code: number) => bool
   return i;
 }
 
-/** Shannon entropy in bits per character. */
-export function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
+const counts = new Int32Array(256);
+
+/**
+ * Shannon entropy (bits per character), distinct characters and longest run of one character, in
+ * one pass over char codes (latin1 text: all < 256).
+ */
+export function charStats(value: string): { entropy: number; distinct: number; longestRun: number } {
+  counts.fill(0);
+  let distinct = 0;
+  let longestRun = 0;
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i) & 0xff;
+    if (counts[c]!++ === 0) distinct++;
+    run = i > 0 && value.charCodeAt(i - 1) === value.charCodeAt(i) ? run + 1 : 1;
+    if (run > longestRun) longestRun = run;
   }
-  return bits;
+  let entropy = 0;
+  for (let c = 0; c < 256; c++) {
+    const n = counts[c]!;
+    if (n > 0) entropy -= (n / value.length) * Math.log2(n / value.length);
+  }
+  return { entropy, distinct, longestRun };
 }
 
 /**

@@ -17,8 +17,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import { commitIdSchema } from '../../contracts/events';
-import { DEFAULT_CONFIG_FILE } from '../config';
 import { cloneUrlSchema } from './config';
+import { SETTINGS_FILES, type SettingsFiles } from './settings';
 import type { GitCredentials } from './codecommit-credentials';
 import { LeakscanError } from '../errors';
 
@@ -41,10 +41,6 @@ export interface FetchOptions {
   /** Abort the whole fetch after this long. */
   totalTimeoutMs?: number;
 }
-
-/** Settings files read from the trusted commit (destination in PR mode, the scanned head in full mode). */
-export const SETTINGS_FILES = { configFile: DEFAULT_CONFIG_FILE, baselineFile: '.leakscan-baseline.json' } as const;
-export type SettingsFiles = Partial<Record<keyof typeof SETTINGS_FILES, string>>;
 
 export interface Workspace {
   /** The repository to scan (no working tree checked out). */
@@ -158,7 +154,7 @@ export async function fetchForScan(options: FetchOptions): Promise<Workspace> {
       // Servers that refuse unadvertised wants: take every branch head (commits and trees only).
       await git()
         .raw([...common, '--', REMOTE, `+refs/heads/*:refs/remotes/${REMOTE}/*`])
-        .catch((error: unknown) => Promise.reject(new CloneError('fetching the pull request commits failed', { cause: [byIdError, error] })));
+        .catch((error: unknown) => Promise.reject(new CloneError('fetching the pull request commits failed', { cause: new AggregateError([byIdError, error], 'by id, then by branch heads') })));
     }
     const rawLog = await git()
       .raw(['log', '--raw', '--no-abbrev', '--no-renames', '--format=', `${base}..${head}`, '--'])

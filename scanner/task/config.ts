@@ -69,8 +69,10 @@ export function readTaskConfig(env: NodeJS.ProcessEnv): TaskConfig {
   // PR fields are checked unless the mode is known to be `full`, so one run reports every problem.
   const pullRequest = mode.success && mode.data === 'full' ? undefined : pullRequestSchema.safeParse(env);
   const problems = [
-    ...(mode.success ? [] : mode.error.issues.map((issue) => `${TASK_ENV.mode}: ${issue.message}`)),
-    ...[base, pullRequest].flatMap((result) => (result && !result.success ? result.error.issues : [])).map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    ...(mode.success ? [] : [`${TASK_ENV.mode}: ${env[TASK_ENV.mode] === undefined ? 'is not set' : mode.error.issues[0]!.message}`]),
+    ...[base, pullRequest]
+      .flatMap((result) => (result && !result.success ? result.error.issues : []))
+      .map((issue) => `${issue.path.join('.')}: ${env[String(issue.path[0])] === undefined ? 'is not set' : issue.message}`),
   ];
   if (!mode.success || !base.success || (pullRequest && !pullRequest.success)) {
     throw new TaskConfigError(`invalid task configuration (${problems.length} problem(s))`, problems);

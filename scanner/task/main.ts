@@ -44,12 +44,7 @@ export async function runTask(env: NodeJS.ProcessEnv = process.env, baseLog: Log
     return 2;
   }
   const context = scanContext(config);
-  const log = createLogger({
-    component: 'leakscan-task',
-    repository: context.repository,
-    mode: context.mode,
-    ...(config.mode === 'pr' && config.pullRequest),
-  });
+  const log = baseLog.child({ repository: context.repository, mode: context.mode, ...(config.mode === 'pr' && config.pullRequest) });
   const codecommit = new CodeCommitClient({ region: context.region });
   let workspace: Workspace | undefined;
   try {

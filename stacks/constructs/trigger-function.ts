@@ -55,7 +55,8 @@ export class TriggerFunction extends Construct {
       sourceCodeHash: code.assetHash,
       role: this.role.arn,
       memorySize: 256,
-      timeout: 60,
+      // A scheduled fan-out starts tasks paced at ~10/s: 5 minutes covers thousands of repositories.
+      timeout: 300,
       reservedConcurrentExecutions: trigger.reservedConcurrency,
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: logs.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },

@@ -51,7 +51,10 @@ switch (command) {
   case 'apply': {
     const planFile = args[args.length - 1];
     if (!fs.existsSync(planFile)) fail(`Failed to load "${planFile}" as a plan file`);
-    process.stdout.write('\nApply complete! Resources: 4 added, 0 changed, 0 destroyed.\n');
+    const kinds = (JSON.parse(fixture(JSON.parse(fs.readFileSync(planFile, 'utf8')).fixture)).resource_changes || []).map((rc) => rc.change.actions.join(','));
+    const count = (...names) => kinds.filter((k) => names.includes(k)).length;
+    const replaced = count('delete,create', 'create,delete');
+    process.stdout.write(`\nApply complete! Resources: ${count('create') + replaced} added, ${count('update')} changed, ${count('delete') + replaced} destroyed.\n`);
     break;
   }
   case 'output':

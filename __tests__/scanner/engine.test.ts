@@ -1,0 +1,83 @@
+import { fingerprint, maskSecret } from '../../scanner/engine/mask';
+import { scanFragment, type Fragment } from '../../scanner/engine';
+import { RULES } from '../../scanner/rules';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
+
+const random = makeRandom('engine-test');
+const none = { allow: [], baseline: new Set<string>() };
+const run = (fragment: Fragment, suppressions = none) => scanFragment(fragment, RULES, suppressions);
+/** Files reach the engine as latin1-decoded bytes. */
+const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+
+describe('maskSecret and fingerprint', () => {
+  it('keeps 4 characters at each end of a key id and hides the rest', () => {
+    const id = fakeAccessKeyId('AKIA', random);
+    expect(maskSecret(id)).toBe(`AKIA${'*'.repeat(12)}${id.slice(-4)}`);
+  });
+
+  it('hides most digits of short values and caps the star count of long ones', () => {
+    expect(maskSecret('210987654321')).toBe('21********21');
+    const secret = fakeSecretAccessKey(random);
+    expect(maskSecret(secret)).toBe(`${secret.slice(0, 4)}${'*'.repeat(16)}${secret.slice(-4)}`);
+  });
+
+  it('fingerprints by kind and value only: same value, same print; another kind, another print', () => {
+    const id = fakeAccessKeyId('AKIA', random);
+    expect(fingerprint('aws-access-key-id', id)).toBe(fingerprint('aws-access-key-id', id));
+    expect(fingerprint('aws-access-key-id', id)).toMatch(/^[0-9a-f]{24}$/);
+    expect(fingerprint('aws-account-id', id)).not.toBe(fingerprint('aws-access-key-id', id));
+  });
+});
+
+describe('scanFragment', () => {
+  const id = fakeAccessKeyId('AKIA', random);
+
+  it('reports 1-based line and column, the masked value and never the raw one in masked', () => {
+    const { findings } = run({ file: 'a/b.env', text: `# comment\nKEY=${id}\n` });
+    expect(findings).toEqual([
+      expect.objectContaining({ kind: 'aws-access-key-id', ruleId: 'aws-access-key-id', file: 'a/b.env', line: 2, column: 5, masked: maskSecret(id), fingerprint: fingerprint('aws-access-key-id', id) }),
+    ]);
+    expect(findings[0]?.masked).not.toContain(id.slice(4, 16));
+  });
+
+  it('counts columns in decoded characters after multi-byte UTF-8, CRLF and invalid bytes', () => {
+    const text = bytes(`first\r\nnäme = "€ ${id}"\r\n`);
+    expect(run({ file: 'x', text }).findings[0]).toMatchObject({ line: 2, column: 11 });
+    const invalid = Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(` ${id}`)]).toString('latin1');
+    expect(run({ file: 'x', text: invalid }).findings[0]).toMatchObject({ line: 1, column: 5 });
+  });
+
+  it('keeps columns right for several findings on one line', () => {
+    const other = fakeAccessKeyId('ASIA', random);
+    const { findings } = run({ file: 'x', text: bytes(`ü ${id} ü ${other}`) });
+    expect(findings.map((f) => f.column)).toEqual([3, 26]);
+  });
+
+  it('maps lines of a diff fragment to their line numbers in the file and carries the commit', () => {
+    const { findings } = run({ file: 'x', text: `added\n${id}`, lineNumbers: [10, 42], commit: 'c0ffee' });
+    expect(findings[0]).toMatchObject({ line: 42, commit: 'c0ffee' });
+  });
+
+  it('suppresses by pragma on the same line only, and counts it', () => {
+    const result = run({ file: 'x', text: `${id} # leakscan:allow\n${id}\n` });
+    expect(result.findings.map((f) => f.line)).toEqual([2]);
+    expect(result.suppressed).toBe(1);
+  });
+
+  it('suppresses by allow regex on the raw value and by baseline fingerprint', () => {
+    const other = fakeAccessKeyId('AKIA', random);
+    const text = `${id}\n${other}\n`;
+    expect(run({ file: 'x', text }, { allow: [new RegExp(id)], baseline: new Set() }).findings.map((f) => f.line)).toEqual([2]);
+    const result = run({ file: 'x', text }, { allow: [], baseline: new Set([fingerprint('aws-access-key-id', other)]) });
+    expect(result.findings.map((f) => f.line)).toEqual([1]);
+    expect(result.suppressed).toBe(1);
+  });
+
+  it('finds a key at the end of a 10 MB minified line with near-misses, at the right column', () => {
+    const unit = 'function(e){return e.token&&e.accountId?e.secret:null};var AKIA=1,u="arn:aws:iam::",s="sessiontoken";'.padEnd(400, 'x=1;');
+    const filler = unit.repeat(Math.ceil(10_000_000 / unit.length));
+    const { findings } = run({ file: 'min.js', text: `${filler}${id}` });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ line: 1, column: filler.length + 1 });
+  });
+});

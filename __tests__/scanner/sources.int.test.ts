@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitError, UsageError } from '../../scanner/errors';
+import { scan } from '../../scanner/scan';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
+import { Repo } from './git-fixture';
+
+const random = makeRandom('sources-test');
+const key = () => fakeAccessKeyId('AKIA', random);
+const repos: Repo[] = [];
+const repo = () => {
+  const r = new Repo();
+  repos.push(r);
+  return r;
+};
+afterAll(() => repos.forEach((r) => r.remove()));
+
+const where = (findings: Array<{ file: string; line: number; commit?: string }>) => findings.map((f) => [f.file, f.line, f.commit]);
+
+describe('--diff base..head', () => {
+  it('finds a key added and removed again inside the range, naming the commit that added it', async () => {
+    const r = repo().write('app.js', 'const a = 1;\n');
+    const base = r.commit('base');
+    const id = key();
+    const added = r.write('app.js', `const a = 1;\nconst k = '${id}';\n`).commit('add key');
+    r.write('app.js', 'const a = 1;\n').commit('remove key');
+    const head = r.write('other.js', 'x\n').commit('more');
+    const report = await scan({ root: r.dir, diff: { base, head } });
+    expect(where(report.findings)).toEqual([['app.js', 2, added]]);
+    expect(report.stats.commitsScanned).toBe(3);
+  });
+
+  it('reports a line once although later commits touch the file, and ignores lines of base', async () => {
+    const r = repo().write('old.env', `OLD=${key()}\n`);
+    const base = r.commit('base with an old key');
+    const first = r.write('a.env', `K=${key()}\n`).commit('add');
+    r.write('a.env', `top\nK=${r.git('show', `${first}:a.env`).slice(2)}\nbottom\n`).commit('edit around it');
+    const head = r.write('old.env', `OLD changed\n`).commit('edit old');
+    const report = await scan({ root: r.dir, diff: { base, head } });
+    expect(where(report.findings)).toEqual([['a.env', 1, first]]);
+  });
+
+  it('adds nothing for renames, deletions, binary files and submodules, in the same commit as a real addition', async () => {
+    const sub = repo().write('s.txt', 'x\n');
+    sub.commit('sub');
+    const r = repo()
+      .write('keys/a.env', `K=${key()}\n`)
+      .write('gone.env', `K=${key()}\n`);
+    const base = r.commit('base');
+    r.git('mv', 'keys/a.env', 'keys/renamed.env');
+    r.git('rm', '-q', 'gone.env');
+    r.write('blob.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(`\n${key()}\n`)]));
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
+    r.write('new.env', `K=${key()}\n`); // the one real addition, so an empty result is not trivially empty
+    const head = r.commit('rename, delete, binary, submodule');
+    const report = await scan({ root: r.dir, diff: { base, head } });
+    expect(where(report.findings)).toEqual([['new.env', 1, head]]);
+  });
+
+  it('adds nothing for a merge bringing in lines already on either side, but reports a line new in the merge', async () => {
+    const r = repo().write('a.txt', 'a\n').write('b.txt', 'b\n');
+    const base = r.commit('base');
+    r.git('checkout', '-q', '-b', 'feature');
+    const onFeature = r.write('a.txt', `a\nfeature ${key()}\n`).commit('feature key');
+    r.git('checkout', '-q', 'main');
+    r.write('b.txt', `b\nmain ${key()}\n`).commit('main key');
+    r.git('checkout', '-q', 'feature');
+    r.git('merge', '-q', '--no-ff', '--no-commit', 'main');
+    const evil = key();
+    r.write('c.txt', `merge-only ${evil}\n`);
+    r.git('add', 'c.txt');
+    r.git('commit', '-q', '-m', 'merge main');
+    const merge = r.git('rev-parse', 'HEAD');
+    // The PR is feature vs main as it was at the branch point: main's own key is in range via the
+    // merge, but was added (and would be reported) by main's commit, which is also in range.
+    const report = await scan({ root: r.dir, diff: { base: r.git('rev-parse', 'main'), head: merge } });
+    expect(where(report.findings)).toEqual([
+      ['a.txt', 2, onFeature],
+      ['c.txt', 1, merge],
+    ]);
+    const all = await scan({ root: r.dir, diff: { base, head: merge } });
+    expect(all.findings).toHaveLength(3);
+  });
+
+  it('fails with GitError on an unknown revision and UsageError on an option-like one', async () => {
+    const r = repo().write('a', 'a\n');
+    const head = r.commit('a');
+    await expect(scan({ root: r.dir, diff: { base: 'no-such-branch', head } })).rejects.toBeInstanceOf(GitError);
+    await expect(scan({ root: r.dir, diff: { base: '--output=/tmp/x', head } })).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('--staged', () => {
+  it('scans lines added in the index only, without a commit', async () => {
+    const r = repo().write('a.txt', 'a\n');
+    r.commit('a');
+    r.write('staged.env', `K=${key()}\n`);
+    r.git('add', 'staged.env');
+    r.write('unstaged.env', `K=${key()}\n`);
+    const report = await scan({ root: r.dir, staged: true });
+    expect(where(report.findings)).toEqual([['staged.env', 1, undefined]]);
+  });
+
+  it('works before the first commit', async () => {
+    const r = repo().write('first.env', `K=${key()}\n`);
+    r.git('add', 'first.env');
+    expect((await scan({ root: r.dir, staged: true })).findings).toHaveLength(1);
+  });
+});
+
+describe('--tree', () => {
+  it('scans a commit of a bare clone without a work tree, skipping binaries and symlinks', async () => {
+    const r = repo()
+      .write('src/creds.ini', `[default]\naws_access_key_id = ${key()}\naws_secret_access_key = ${fakeSecretAccessKey(random)}\n`)
+      .write('img.bin', Buffer.concat([Buffer.from([0, 0]), Buffer.from(key())]));
+    symlinkSync('src/creds.ini', join(r.dir, 'link.ini'));
+    const head = r.commit('files');
+    const bare = mkdtempSync(join(tmpdir(), 'leakscan-bare-'));
+    r.git('clone', '-q', '--bare', r.dir, bare);
+    try {
+      const report = await scan({ root: bare, tree: head });
+      expect(report.findings.map((f) => [f.file, f.kind])).toEqual([
+        ['src/creds.ini', 'aws-access-key-id'],
+        ['src/creds.ini', 'aws-secret-access-key'],
+      ]);
+      expect(report.stats).toMatchObject({ filesScanned: 1 });
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('directories', () => {
+  it('scans tracked and untracked files of a work tree but not ignored ones', async () => {
+    const r = repo().write('.gitignore', 'ignored/\n').write('tracked.env', `K=${key()}\n`);
+    r.commit('c');
+    r.write('untracked.env', `K=${key()}\n`).write('ignored/x.env', `K=${key()}\n`);
+    const report = await scan({ root: r.dir });
+    expect(report.findings.map((f) => f.file)).toEqual(['tracked.env', 'untracked.env']);
+  });
+
+  it('walks a plain directory (no git), skipping .git, binaries and files over the size limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakscan-dir-'));
+    try {
+      const plain = new Repo(dir); // only to use write(); remove the repository again
+      rmSync(join(dir, '.git'), { recursive: true });
+      plain.write('a/b/ok.env', `K=${key()}\n`).write('big.env', `K=${key()}\n${'x'.repeat(2000)}`).write('bin.dat', Buffer.from([0, 65, 0]));
+      const report = await scan({ root: dir, maxFileBytes: 1000 });
+      expect(report.findings.map((f) => f.file)).toEqual(['a/b/ok.env']);
+      expect(report.stats).toMatchObject({ filesScanned: 1, filesSkipped: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
