@@ -47,7 +47,8 @@ async function quality(work: string, cli: string, gitSecrets: boolean): Promise<
   const covered: FindingKind[] = ['aws-access-key-id', 'aws-secret-access-key', 'aws-account-id'];
   if (gitSecrets) {
     const out = timed('git', ['secrets', '--scan'], dir);
-    printScores('git-secrets', evaluateLines(corpus, gitSecretsHits(out.stdout), covered));
+    // git-secrets prints its matches on stderr.
+    printScores('git-secrets', evaluateLines(corpus, gitSecretsHits(out.stderr), covered));
   }
   const lint = runSecretlint(dir, ['**/*']);
   printScores('secretlint', evaluateLines(corpus, secretlintHits(lint.stdout, dir), covered));

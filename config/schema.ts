@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_CLONE_URL_TEMPLATE } from '../contracts/env';
+import { repositoryNameSchema } from '../contracts/events';
 
 /** Fargate's valid task sizes: memory (MiB) allowed for each cpu value (CPU units). */
 export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
@@ -29,7 +30,6 @@ const text = (pattern: RegExp, expected: string) => z.string().regex(pattern, { 
 
 const region = text(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region name such as us-east-1 or eu-west-1');
 const email = z.email({ error: 'expected an e-mail address such as security@example.com' });
-const repositoryName = text(/^[\w.-]{1,100}$/, 'a CodeCommit repository name (1-100 letters, digits, ".", "_" or "-")');
 const schedule = text(
   /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
   'an EventBridge schedule expression: rate(<n> <minutes|hours|days>) or cron(<6 fields>)',
@@ -87,7 +87,8 @@ export const ConfigSchema = z
     /** When set, ARNs are literal and the provider refuses any other account; otherwise the caller's account. */
     accountId: text(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
     /** Repositories to scan; empty means every repository in the account and region. */
-    repositories: z.array(repositoryName).default([]),
+    // The Lambda's own rule for names (contracts/events.ts), so synth refuses what the trigger would.
+    repositories: z.array(repositoryNameSchema).default([]),
     notifications: z
       .strictObject({
         findingsEmails: z.array(email).default([]),

@@ -3,12 +3,12 @@
  * (reviewable, never raw values); `--baseline` also accepts a `--format json` report, same shape.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import { describeIssues, z } from './zod';
 import type { Finding } from '../contracts/finding';
 import { ConfigError } from './errors';
 
 const BaselineSchema = z.object({
-  findings: z.array(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{8,64}$/, 'not a fingerprint') }).loose()),
+  findings: z.array(z.looseObject({ fingerprint: z.string().check(z.regex(/^[0-9a-f]{8,64}$/, 'not a fingerprint')) })),
 });
 
 export function readBaseline(file: string): Set<string> {
@@ -20,8 +20,7 @@ export function readBaseline(file: string): Set<string> {
   }
   const parsed = BaselineSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-    throw new ConfigError(`invalid baseline ${file}: ${problems.join('; ')}`, { cause: parsed.error });
+    throw new ConfigError(`invalid baseline ${file}: ${describeIssues(parsed.error)}`, { cause: parsed.error });
   }
   return new Set(parsed.data.findings.map((f) => f.fingerprint));
 }

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { version } from '../package.json';
 import { writeBaseline } from './baseline';
 import { LeakscanError, UsageError } from './errors';
+import { enableWorkers, runShardWorker } from './parallel';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from './report';
 import { scan, scanRevealing, type ScanOptions } from './scan';
 
@@ -28,9 +29,10 @@ Exit status: 0 no findings, 1 findings, 2 error.
 `;
 
 function parseRange(range: string): { base: string; head: string } {
-  const m = /^(.+?)\.\.(?!\.)(.+)$/.exec(range);
-  if (!m?.[1] || !m[2]) throw new UsageError(`--diff expects BASE..HEAD, got ${JSON.stringify(range)}`);
-  return { base: m[1], head: m[2] };
+  const parts = range.split('..');
+  // `A...B` (symmetric difference) is a different range: refused, not guessed at.
+  if (range.includes('...') || parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`--diff expects BASE..HEAD, got ${JSON.stringify(range)}`);
+  return { base: parts[0], head: parts[1] };
 }
 
 function parseSize(text: string): number {
@@ -118,11 +120,16 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error && !err.message.includes(err.cause.message) ? `\n  caused by: ${err.cause.message}` : '';
-  return `${err.message}${cause}`;
+  // A one-line cause adds git's or the OS's own words; multi-line ones (zod's JSON) are already summarized.
+  const { cause } = err;
+  const more = cause instanceof Error && !cause.message.includes('\n') && !err.message.includes(cause.message) ? `\n  caused by: ${cause.message}` : '';
+  return `${err.message}${more}`;
 }
 
-if (require.main === module) {
+if (runShardWorker()) {
+  // A scan worker (see parallel.ts): it has done its share and reported; nothing else to run.
+} else if (require.main === module) {
+  enableWorkers(__filename);
   main().then(
     (code) => {
       process.exitCode = code;

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { describeIssues, z } from './zod';
 import { ConfigError } from './errors';
 
 export const DEFAULT_CONFIG_FILE = '.leakscan.json';
@@ -20,16 +20,14 @@ function compiles(source: string): boolean {
   }
 }
 
-const ConfigSchema = z
-  .object({
-    /** Path globs (relative to the root) never scanned. */
-    exclude: z.array(z.string().min(1)).default([]),
-    /** Regexes; a finding whose raw value matches one is suppressed (a known test fixture, say). */
-    allow: z.array(z.string().min(1).refine(compiles, { message: 'not a valid regular expression' })).default([]),
-    /** Files larger than this are skipped (and counted as skipped). */
-    maxFileBytes: z.number().int().positive().optional(),
-  })
-  .strict();
+const ConfigSchema = z.strictObject({
+  /** Path globs (relative to the root) never scanned. */
+  exclude: z._default(z.array(z.string().check(z.minLength(1))), []),
+  /** Regexes; a finding whose raw value matches one is suppressed (a known test fixture, say). */
+  allow: z._default(z.array(z.string().check(z.minLength(1), z.refine(compiles, 'not a valid regular expression'))), []),
+  /** Files larger than this are skipped (and counted as skipped). */
+  maxFileBytes: z.optional(z.int().check(z.positive())),
+});
 
 export interface ScanConfig {
   exclude: string[];
@@ -57,8 +55,7 @@ export function loadConfig(root: string, configFile?: string): ScanConfig {
   const raw = configFile !== undefined || existsSync(file) ? readJson(file) : {};
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-    throw new ConfigError(`invalid config ${file}: ${problems.join('; ')}`, { cause: parsed.error });
+    throw new ConfigError(`invalid config ${file}: ${describeIssues(parsed.error)}`, { cause: parsed.error });
   }
   const { exclude, allow, maxFileBytes } = parsed.data;
   return { exclude, allow: allow.map((source) => new RegExp(source)), maxFileBytes: maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };

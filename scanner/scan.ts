@@ -7,12 +7,13 @@ import { statSync } from 'node:fs';
 import type { Finding, ScanReport } from '../contracts/finding';
 import { readBaseline } from './baseline';
 import { loadConfig } from './config';
-import { scanFragment, type Fragment, type RevealedFinding } from './engine';
+import { scanFragment, type Fragment, type RevealedFinding, type Suppressions } from './engine';
 import { UsageError } from './errors';
 import { excluder } from './glob';
 import { RULES } from './rules';
 import { logArgs, patchFragments, stagedArgs } from './sources/diff';
-import { fileFragments } from './sources/files';
+import { scanFiles, type FilesResult } from './parallel';
+import { listFiles } from './sources/files';
 import { resolveCommit } from './sources/git';
 import type { SourceStats } from './sources/text';
 import { treeFragments } from './sources/tree';
@@ -35,15 +36,33 @@ export interface ScanOptions {
 
 export type RevealedReport = Omit<ScanReport, 'findings'> & { findings: RevealedFinding[] };
 
-async function* fragmentsFor(options: ScanOptions, maxBytes: number, excluded: (path: string) => boolean, stats: SourceStats): AsyncGenerator<Fragment> {
-  const { root, diff, staged, tree } = options;
+/** The git sources: fragments from patches or from a commit's tree, scanned on this thread. */
+async function scanGit(options: ScanOptions, maxBytes: number, excluded: (path: string) => boolean, suppressions: Suppressions): Promise<FilesResult> {
+  const { root, diff, tree } = options;
+  const stats: SourceStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: 0 };
+  let fragments: AsyncGenerator<Fragment>;
   if (diff) {
     const [base, head] = await Promise.all([resolveCommit(root, diff.base), resolveCommit(root, diff.head)]);
     stats.commitsScanned = 0;
-    yield* patchFragments(root, logArgs(base, head), stats);
-  } else if (staged) yield* patchFragments(root, stagedArgs(), stats);
-  else if (tree !== undefined) yield* treeFragments(root, tree, maxBytes, excluded, stats);
-  else yield* fileFragments(root, maxBytes, excluded, stats);
+    fragments = patchFragments(root, logArgs(base, head), stats);
+  } else if (tree !== undefined) fragments = treeFragments(root, tree, maxBytes, excluded, stats);
+  else fragments = patchFragments(root, stagedArgs(), stats);
+  const findings: RevealedFinding[] = [];
+  // In a diff, a value is reported once per file: where it was first added (oldest commit first).
+  const reported = new Set<string>();
+  let suppressed = 0;
+  for await (const fragment of fragments) {
+    if (excluded(fragment.file)) continue;
+    const result = scanFragment(fragment, RULES, suppressions);
+    suppressed += result.suppressed;
+    for (const f of result.findings) {
+      const key = `${f.file}\0${f.fingerprint}`;
+      if (diff && reported.has(key)) continue;
+      reported.add(key);
+      findings.push(f);
+    }
+  }
+  return { findings, suppressed, stats };
 }
 
 function checkOptions(options: ScanOptions): void {
@@ -73,24 +92,16 @@ export async function scanRevealing(options: ScanOptions): Promise<RevealedRepor
   const suppressions = { allow: config.allow, baseline: options.baselineFile ? readBaseline(options.baselineFile) : new Set<string>() };
   const excluded = excluder(config.exclude);
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes;
-  const stats: SourceStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: 0 };
-  const findings: RevealedFinding[] = [];
-  // In a diff, a value is reported once per file: where it was first added (oldest commit first).
-  const reported = new Set<string>();
-  let suppressed = 0;
-  for await (const fragment of fragmentsFor(options, maxBytes, excluded, stats)) {
-    if ((options.diff || options.staged) && excluded(fragment.file)) continue;
-    const result = scanFragment(fragment, RULES, suppressions);
-    suppressed += result.suppressed;
-    for (const f of result.findings) {
-      if (options.diff) {
-        const key = `${f.file}\0${f.fingerprint}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-      }
-      findings.push(f);
-    }
-  }
+  const { findings, suppressed, stats } =
+    options.diff || options.staged || options.tree !== undefined
+      ? await scanGit(options, maxBytes, excluded, suppressions)
+      : await scanFiles({
+          root: options.root,
+          files: await listFiles(options.root, excluded),
+          maxBytes,
+          allow: config.allow.map((re) => [re.source, re.flags]),
+          baseline: [...suppressions.baseline],
+        });
   findings.sort(byLocation);
   return {
     findings,

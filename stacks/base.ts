@@ -65,8 +65,9 @@ export abstract class LeakscanStack extends TerraformStack {
     return `leakscan-${this.config.environment}-${suffix}`;
   }
 
-  arn(service: string, resource: string, region: string = this.config.region): string {
-    return `arn:${this.partition}:${service}:${region}:${this.account}:${resource}`;
+  /** An ARN of this environment's account and region. */
+  arn(service: string, resource: string): string {
+    return `arn:${this.partition}:${service}:${this.config.region}:${this.account}:${resource}`;
   }
 }
 

@@ -23,14 +23,20 @@ export class NotificationsStack extends LeakscanStack {
       'events.amazonaws.com': this.arn('events', `rule/${this.name('*')}`),
       'cloudwatch.amazonaws.com': this.arn('cloudwatch', `alarm:${this.name('*')}`),
     };
-    const keyUsers: Statement[] = Object.keys(publishers).map((service) => ({
-      Sid: `${service.split('.')[0]}PublishesToOpsTopic`,
+    const useKey = (service: string, condition?: Statement['Condition']): Statement => ({
+      Sid: `${service.split('.')[0]}EncryptsForOpsTopic`,
       Effect: 'Allow',
       Principal: { Service: service },
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: '*',
-      Condition: sameAccount,
-    }));
+      ...(condition && { Condition: condition }),
+    });
+    const keyUsers = [
+      // EventBridge's KMS calls for SNS delivery carry no aws:Source* keys (AWS documents them as unsupported
+      // there), so a condition would silently drop every alert; the ops topic policy scopes the rules instead.
+      useKey('events.amazonaws.com'),
+      useKey('cloudwatch.amazonaws.com', { ...sameAccount, ArnLike: { 'aws:SourceArn': publishers['cloudwatch.amazonaws.com']! } }),
+    ];
     this.key = new EncryptionKey(this, 'key', {
       description: `leakscan ${config.environment} notifications (findings and ops topics)`,
       alias: `alias/${this.name('notifications')}`,

@@ -7,6 +7,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { App } from 'cdktf';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../contracts/env';
+import { PR_EVENT_DETAIL_TYPE, PR_EVENT_SOURCE, SCANNED_PR_EVENTS } from '../contracts/events';
 import type { Config } from '../config/load';
 import { LeakscanStack } from './base';
 import { AlarmedQueue } from './constructs/alarmed-queue';
@@ -14,9 +15,8 @@ import { EventRule } from './constructs/event-rule';
 import { policyDocument, type Statement } from './constructs/policy';
 import { TriggerFunction } from './constructs/trigger-function';
 
-export const PR_DETAIL_TYPE = 'CodeCommit Pull Request State Change';
-/** The pull request events that change what would be merged (approvals share the detail-type). */
-export const PR_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'];
+/** Every variable the handler reads (contracts/env.ts): the type makes a missing one a compile error. */
+type LambdaEnvironment = Record<(typeof LAMBDA_ENV)[keyof typeof LAMBDA_ENV], string>;
 
 export interface TriggerDeps {
   subnetIds: string[];
@@ -45,24 +45,25 @@ export class TriggerStack extends LeakscanStack {
     this.eventsDeadLetter = new AlarmedQueue(this, 'events-dlq', this.name('events-undelivered'), deps.opsTopicArn);
     const watched = config.repositories;
 
+    const environment: LambdaEnvironment = {
+      [LAMBDA_ENV.clusterArn]: deps.clusterArn,
+      [LAMBDA_ENV.taskDefinitionArn]: deps.taskDefinitionArn,
+      [LAMBDA_ENV.containerName]: SCANNER_CONTAINER_NAME,
+      [LAMBDA_ENV.subnetIds]: deps.subnetIds.join(','),
+      [LAMBDA_ENV.securityGroupIds]: deps.securityGroupId,
+      [LAMBDA_ENV.capacityStrategy]: config.scanner.capacityStrategy,
+      [LAMBDA_ENV.findingsTopicArn]: deps.findingsTopicArn,
+      [LAMBDA_ENV.watchedRepositories]: watched.join(','),
+      [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
+      [LAMBDA_ENV.notifyClean]: String(config.notifications.notifyClean),
+      [LAMBDA_ENV.rejectedEventQueueUrl]: this.onFailure.queue.url,
+    };
     this.function = new TriggerFunction(this, 'trigger', {
       name: this.name('trigger'),
       bundleDir: deps.lambdaBundleDir,
       onFailureQueueArn: this.onFailure.arn,
       statements: this.permissions(deps),
-      environment: {
-        [LAMBDA_ENV.clusterArn]: deps.clusterArn,
-        [LAMBDA_ENV.taskDefinitionArn]: deps.taskDefinitionArn,
-        [LAMBDA_ENV.containerName]: SCANNER_CONTAINER_NAME,
-        [LAMBDA_ENV.subnetIds]: deps.subnetIds.join(','),
-        [LAMBDA_ENV.securityGroupIds]: deps.securityGroupId,
-        [LAMBDA_ENV.capacityStrategy]: config.scanner.capacityStrategy,
-        [LAMBDA_ENV.findingsTopicArn]: deps.findingsTopicArn,
-        [LAMBDA_ENV.watchedRepositories]: watched.join(','),
-        [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
-        [LAMBDA_ENV.notifyClean]: String(config.notifications.notifyClean),
-        [LAMBDA_ENV.rejectedEventQueueUrl]: this.onFailure.queue.url,
-      },
+      environment,
     });
     const fn = this.function.function;
     const dlq = this.eventsDeadLetter.arn;
@@ -71,11 +72,11 @@ export class TriggerStack extends LeakscanStack {
       name: this.name('pull-request'),
       description: 'Pull request opened or its source branch updated in a watched repository',
       eventPattern: {
-        source: ['aws.codecommit'],
-        'detail-type': [PR_DETAIL_TYPE],
+        source: [PR_EVENT_SOURCE],
+        'detail-type': [PR_EVENT_DETAIL_TYPE],
         // No watched list: every repository of this account and region.
         resources: watched.length > 0 ? watched.map((r) => this.arn('codecommit', r)) : [{ prefix: this.arn('codecommit', '') }],
-        detail: { event: PR_EVENTS, pullRequestStatus: ['Open'], isMerged: ['False'] },
+        detail: { event: [...SCANNED_PR_EVENTS], pullRequestStatus: ['Open'], isMerged: ['False'] },
       },
       targetArn: fn.arn,
       deadLetterArn: dlq,

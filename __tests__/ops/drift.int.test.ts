@@ -34,6 +34,7 @@ describe('npm run drift (stub terraform)', () => {
 
     expect(run.stdout).toContain('app-state: no drift');
     expect(run.stdout).toContain('app-platform: DRIFT in 4 resources');
+    expect(run.stdout).toContain('~ aws_security_group.scanner (security group): 6 attributes changed');
     expect(run.stdout).toContain('ingress[0].cidr_blocks[0]: null -> "0.0.0.0/0"');
     expect(run.stdout).toContain('secret_string: (sensitive value changed; not shown)');
     expect(run.stdout).toContain('environment[0].variables.WEBHOOK_TOKEN: (sensitive value changed; not shown)');

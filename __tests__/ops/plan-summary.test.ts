@@ -24,6 +24,8 @@ describe('summarizePlan', () => {
       replacePaths: ['architectures'],
       reason: 'replace_because_cannot_update',
     });
+    expect(plan.resources.find((r) => r.address === 'aws_lambda_function.trigger')!.createBeforeDestroy).toBeUndefined();
+    expect(plan.resources.find((r) => r.address === 'aws_cloudwatch_event_rule.pull_request')!.createBeforeDestroy).toBe(true);
   });
 
   it('tags IAM, security group and inline resource policy changes', () => {
@@ -58,6 +60,7 @@ describe('summarizeDrift', () => {
       ['aws_lambda_function.trigger', 'update'],
       ['aws_cloudwatch_log_group.scanner', 'delete'],
     ]);
+    expect(drift.drifted.map((d) => d.categories)).toEqual([['security-group'], [], [], []]);
     const sg = drift.drifted[0]!.attributes.map((a) => a.path);
     expect(sg).toEqual(expect.arrayContaining(['ingress[0].cidr_blocks[0]', 'ingress[0].from_port', 'tags.Note']));
     expect(drift.drifted[1]!.attributes).toEqual([

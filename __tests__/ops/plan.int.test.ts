@@ -2,7 +2,7 @@
  * `npm run plan` against the stub terraform: the real command code, real child processes, fixture
  * plan JSON in Terraform's documented format.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planMain } from '../../ops/plan';
 import { ensurePythonTool } from '../support/python-tools';
@@ -39,6 +39,7 @@ describe('npm run plan (stub terraform)', () => {
     // Destructive and security-relevant changes come before the per-stack table.
     expect(out.indexOf('REVIEW FIRST')).toBeLessThan(out.indexOf('STACK'));
     expect(out).toMatch(/\[app-trigger\] -\/\+ aws_lambda_function\.trigger \(replace; forces replacement: architectures\)\s+DESTRUCTIVE/);
+    expect(out).toContain('[app-trigger] +/- aws_cloudwatch_event_rule.pull_request (replace; forces replacement: name)  DESTRUCTIVE');
     expect(out).toMatch(/\[app-platform\] ~\s+aws_iam_role_policy\.task \(update; IAM; changes: policy\.Statement\[0\]\.Action\[1\]\)/);
     expect(out).toMatch(/app-network\s+3\s+0\s+0\s+0\s+changes/);
     expect(out).toMatch(/app-state\s+0\s+0\s+0\s+0\s+no changes/);
@@ -100,6 +101,27 @@ describe('npm run plan (stub terraform)', () => {
     const unknown = await runInProcess(planMain, ['--skip-synth', '--stack', 'nope'], ws);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('error: unknown stack "nope"');
+  });
+
+  it('synthesizes first unless --skip-synth, and stops with exit 1 when synth fails', async () => {
+    ws = makeWorkspace({ 'app-state': { plan: 'no-op.json' } });
+    copyFileSync(join(__dirname, 'support', 'stub-recorder.js'), join(ws.bin, 'npx'));
+    chmodSync(join(ws.bin, 'npx'), 0o755);
+    const run = await runInProcess(planMain, ['--stack', 'app-state'], ws);
+    expect(run.code).toBe(0);
+    const synth = readFileSync(ws.env.STUB_LOG!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(synth).toEqual([{ tool: 'npx', args: ['cdktf', 'synth', '--output', join(ws.dir, 'cdktf.out')] }]);
+    const failed = await runInProcess(planMain, ['--stack', 'app-state'], ws, { STUB_FAIL: 'npx' });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`error: \`npx cdktf synth --output ${join(ws.dir, 'cdktf.out')}\` exited with 1`);
+  });
+
+  it('reports every stack when terraform is not installed', async () => {
+    ws = makeWorkspace(ALL);
+    rmSync(join(ws.bin, 'terraform'));
+    const run = await runInProcess(planMain, ['--skip-synth'], ws);
+    expect(run.code).toBe(1);
+    expect(run.stdout.match(/could not be started \(is terraform installed and on PATH\?\)/g)).toHaveLength(5);
   });
 
   it('rejects a manifest with a dependency cycle', async () => {

@@ -1,10 +1,10 @@
 import { fingerprint, maskSecret } from '../../scanner/engine/mask';
-import { scanFragment, type Fragment } from '../../scanner/engine';
+import { scanFragment, type Fragment, type Suppressions } from '../../scanner/engine';
 import { RULES } from '../../scanner/rules';
 import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
 
 const random = makeRandom('engine-test');
-const none = { allow: [], baseline: new Set<string>() };
+const none: Suppressions = { allow: [], baseline: new Set<string>() };
 const run = (fragment: Fragment, suppressions = none) => scanFragment(fragment, RULES, suppressions);
 /** Files reach the engine as latin1-decoded bytes. */
 const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');

@@ -174,6 +174,28 @@ describe('fetchForScan, full mode', () => {
   });
 });
 
+describe('timeouts', () => {
+  /** A git that hangs silently on fetch (a stalled server). */
+  function hangingGitPath(): string {
+    const bin = join(dir, 'hanging-bin');
+    execFileSync('mkdir', ['-p', bin]);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do [ "$a" = fetch ] && exec sleep 30; done\nexec ${realGit} "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    return `${bin}:${process.env.PATH}`;
+  }
+
+  it('kills a git process that stays silent longer than the inactivity timeout', async () => {
+    const attempt = fetchForScan(options({ path: hangingGitPath(), inactivityTimeoutMs: 300, target: { mode: 'full' } }));
+    await expect(attempt).rejects.toMatchObject({ name: 'CloneError', message: 'fetch failed', cause: expect.objectContaining({ message: expect.stringContaining('block timeout') }) });
+  });
+
+  it('aborts the whole fetch at the overall deadline', async () => {
+    const attempt = fetchForScan(options({ path: hangingGitPath(), totalTimeoutMs: 300, target: { mode: 'full' } }));
+    await expect(attempt).rejects.toMatchObject({ name: 'CloneError', message: 'fetch timed out' });
+  });
+});
+
 describe('credentials', () => {
   it('reach git only through the credential helper’s environment, never argv', async () => {
     const credentials = { username: 'user-from-signer', password: `20260304T101522Z${'ab'.repeat(32)}` };

@@ -81,6 +81,12 @@ describe('readTaskConfig', () => {
     expect(problemsOf(prEnv({ [TASK_ENV.cloneUrl]: url }))).toEqual([expect.stringMatching(new RegExp(`^${TASK_ENV.cloneUrl}: `))]);
   });
 
+  it('refuses a CodeCommit URL of another repository than the one it comments on', () => {
+    expect(problemsOf(prEnv({ [TASK_ENV.cloneUrl]: 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/other-service' }))).toEqual([
+      `${TASK_ENV.cloneUrl}: must be the CodeCommit URL of ${TASK_ENV.repository}`,
+    ]);
+  });
+
   it('says which variables are missing', () => {
     expect(problemsOf({})).toEqual([
       `${TASK_ENV.mode}: is not set`,

@@ -1,6 +1,6 @@
 /**
  * What every ops command shares: flag parsing, I/O that tests can capture, synth + manifest loading,
- * the per-stack loop that never lets one failure hide the others, and the exit-code plumbing.
+ * the per-stack loop that never lets one failure hide the others, and report files.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -9,7 +9,6 @@ import { OpsError, UsageError } from './errors';
 import { readManifest, selectStacks, type StackEntry } from './manifest';
 import { EXIT, type Outcome } from './outcome';
 import { execRunner, runChecked, type Runner } from './runner';
-
 
 export interface CliIo {
   cwd: string;
@@ -64,7 +63,7 @@ export const STACK_FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-/** Non-interactive, no update check, no colour codes in captured output. */
+/** Non-interactive and no update check (colour is turned off per command with -no-color). */
 export function terraformEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 }

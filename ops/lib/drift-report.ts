@@ -5,6 +5,7 @@
  */
 import { exitCodeFor, type Outcome } from './outcome';
 import { limited, plural } from './format';
+import { CATEGORY_LABELS, categorize, type Category } from './plan-summary';
 import { changedOutputs, classifyActions, diffAttributes, type AttributeChange, type PlanJson } from './terraform-json';
 
 export interface DriftedResource {
@@ -12,6 +13,8 @@ export interface DriftedResource {
   type: string;
   /** update: changed outside Terraform; delete: no longer exists. */
   action: 'update' | 'delete';
+  /** IAM, security group, KMS, resource policy: drift there may be someone opening a door. */
+  categories: Category[];
   attributes: AttributeChange[];
 }
 
@@ -26,11 +29,13 @@ export function summarizeDrift(stack: string, plan: PlanJson): StackDrift {
   for (const rc of plan.resource_drift ?? []) {
     const action = classifyActions(rc.change.actions, `${stack}: ${rc.address}`);
     if (action === 'no-op') continue;
+    const attributes = action === 'delete' ? [] : diffAttributes(rc.change);
     drifted.push({
       address: rc.address,
       type: rc.type,
       action: action === 'delete' ? 'delete' : 'update',
-      attributes: action === 'delete' ? [] : diffAttributes(rc.change),
+      categories: categorize(rc.type, attributes.map((a) => a.path)),
+      attributes,
     });
   }
   return { stack, drifted, changedOutputs: changedOutputs(plan) };
@@ -83,11 +88,12 @@ export function formatDriftReport(report: DriftReport): string {
     } else {
       lines.push(`${s.stack}: DRIFT in ${plural(s.drifted?.length ?? 0, 'resource')}`);
       for (const r of s.drifted ?? []) {
+        const label = r.categories.length ? ` (${r.categories.map((c) => CATEGORY_LABELS[c]).join(', ')})` : '';
         if (r.action === 'delete') {
-          lines.push(`  - ${r.address}: deleted outside Terraform`);
+          lines.push(`  - ${r.address}${label}: deleted outside Terraform`);
           continue;
         }
-        lines.push(`  ~ ${r.address}: ${plural(r.attributes.length, 'attribute')} changed`);
+        lines.push(`  ~ ${r.address}${label}: ${plural(r.attributes.length, 'attribute')} changed`);
         lines.push(...limited(r.attributes.map(attributeLine), 20));
       }
       if (s.changedOutputs?.length) lines.push(`  outputs changed: ${s.changedOutputs.join(', ')}`);

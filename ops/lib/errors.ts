@@ -28,6 +28,7 @@ export class CommandError extends OpsError {
     options?: { cause?: unknown },
   ) {
     const detail = stderrTail ? `:\n${stderrTail}` : '';
-    super(`\`${command}\` ${exitCode === null ? 'could not be started' : `exited with ${exitCode}`}${detail}`, options);
+    const what = exitCode === null ? `could not be started (is ${command.split(' ')[0]} installed and on PATH?)` : `exited with ${exitCode}`;
+    super(`\`${command}\` ${what}${detail}`, options);
   }
 }

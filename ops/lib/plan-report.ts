@@ -64,7 +64,8 @@ function describeResource(r: ResourceSummary): string {
   const notes = [...r.categories.map((c) => CATEGORY_LABELS[c])];
   if (r.replacePaths.length > 0) notes.push(`forces replacement: ${r.replacePaths.join(', ')}`);
   else if (r.changedPaths.length > 0) notes.push(`changes: ${limited(r.changedPaths, 5).join(', ')}`);
-  return `${SYMBOL[r.action].padEnd(3)} ${r.address} (${r.action}${notes.length ? `; ${notes.join('; ')}` : ''})`;
+  const symbol = r.createBeforeDestroy ? '+/-' : SYMBOL[r.action];
+  return `${symbol.padEnd(3)} ${r.address} (${r.action}${notes.length ? `; ${notes.join('; ')}` : ''})`;
 }
 
 function checkovLine(stack: string, result: CheckovResult): string[] {

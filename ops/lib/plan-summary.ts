@@ -11,7 +11,6 @@ import {
   type ActionKind,
   type PathSegment,
   type PlanJson,
-  type ResourceChange,
 } from './terraform-json';
 
 export type Category = 'iam' | 'security-group' | 'kms' | 'resource-policy';
@@ -39,6 +38,8 @@ export interface ResourceSummary {
   action: CountedKind;
   categories: Category[];
   destructive: boolean;
+  /** Replacement that creates the new object before destroying the old (["create","delete"]). */
+  createBeforeDestroy?: true;
   /** Attribute paths that change (updates and replacements). */
   changedPaths: string[];
   /** Attribute paths that force the replacement. */
@@ -60,8 +61,9 @@ export function emptyCounts(): Counts {
   return { create: 0, update: 0, delete: 0, replace: 0, read: 0, forget: 0 };
 }
 
-function categorize(rc: ResourceChange, changedPaths: string[]): Category[] {
-  const found = CATEGORY_TYPES.filter(([, pattern]) => pattern.test(rc.type)).map(([category]) => category);
+/** Why a change to this resource deserves a security review, if it does (used for plans and drift). */
+export function categorize(type: string, changedPaths: readonly string[]): Category[] {
+  const found = CATEGORY_TYPES.filter(([, pattern]) => pattern.test(type)).map(([category]) => category);
   // Inline resource policies (aws_sns_topic.policy, aws_sqs_queue.policy, …) count as policy changes too.
   if (found.length === 0 && changedPaths.some((p) => p === 'policy' || p.startsWith('policy.') || p.startsWith('policy['))) found.push('resource-policy');
   return found;
@@ -79,8 +81,9 @@ export function summarizePlan(stack: string, plan: PlanJson, planFile: string): 
       address: rc.address,
       type: rc.type,
       action,
-      categories: categorize(rc, changedPaths),
+      categories: categorize(rc.type, changedPaths),
       destructive: action === 'delete' || action === 'replace',
+      ...(rc.change.actions.join(',') === 'create,delete' ? { createBeforeDestroy: true as const } : {}),
       changedPaths,
       replacePaths: (rc.change.replace_paths ?? []).map((p) => formatPath(p as PathSegment[])),
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),

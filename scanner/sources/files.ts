@@ -57,18 +57,21 @@ function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefi
   }
 }
 
-export async function* fileFragments(root: string, maxBytes: number, excluded: (path: string) => boolean, stats: SourceStats): AsyncGenerator<Fragment> {
-  const files = ((await gitFiles(root)) ?? walk(root)).filter((f) => !excluded(f)).sort();
-  for (const file of files) {
-    const content = readFile(join(root, file), maxBytes);
-    if (content === undefined) continue;
-    const text = content === 'too-large' ? undefined : decodeText(content);
-    if (text === undefined) {
-      stats.filesSkipped++;
-      continue;
-    }
-    stats.filesScanned++;
-    stats.bytesScanned += content.length;
-    yield { file, text };
+/** The files to scan under `root` (relative, `/` separators, sorted), without excluded ones. */
+export async function listFiles(root: string, excluded: (path: string) => boolean): Promise<string[]> {
+  return ((await gitFiles(root)) ?? walk(root)).filter((f) => !excluded(f)).sort();
+}
+
+/** The fragment for one file, or undefined when it is unreadable, binary or too large (counted). */
+export function readFragment(root: string, file: string, maxBytes: number, stats: SourceStats): Fragment | undefined {
+  const content = readFile(join(root, file), maxBytes);
+  if (content === undefined) return undefined;
+  const text = content === 'too-large' ? undefined : decodeText(content);
+  if (text === undefined) {
+    stats.filesSkipped++;
+    return undefined;
   }
+  stats.filesScanned++;
+  stats.bytesScanned += content.length;
+  return { file, text };
 }

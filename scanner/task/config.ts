@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { SCAN_MODES, TASK_ENV } from '../../contracts/env';
 import { commitIdSchema, repositoryNameSchema } from '../../contracts/events';
 import { LeakscanError } from '../errors';
+import { parseCodeCommitUrl } from './codecommit-credentials';
 
 export class TaskConfigError extends LeakscanError {
   constructor(
@@ -74,7 +75,12 @@ export function readTaskConfig(env: NodeJS.ProcessEnv): TaskConfig {
       .flatMap((result) => (result && !result.success ? result.error.issues : []))
       .map((issue) => `${issue.path.join('.')}: ${env[String(issue.path[0])] === undefined ? 'is not set' : issue.message}`),
   ];
-  if (!mode.success || !base.success || (pullRequest && !pullRequest.success)) {
+  // A CodeCommit URL must name the same repository the comments go to (the trigger builds both from one value).
+  const remote = base.success ? parseCodeCommitUrl(base.data[TASK_ENV.cloneUrl]) : undefined;
+  if (base.success && remote && remote.path !== `/v1/repos/${base.data[TASK_ENV.repository]}`) {
+    problems.push(`${TASK_ENV.cloneUrl}: must be the CodeCommit URL of ${TASK_ENV.repository}`);
+  }
+  if (problems.length > 0 || !mode.success || !base.success || (pullRequest && !pullRequest.success)) {
     throw new TaskConfigError(`invalid task configuration (${problems.length} problem(s))`, problems);
   }
   const common: CommonConfig = {
