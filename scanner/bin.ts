@@ -2,6 +2,7 @@
  * The `leakscan` command: `scan` for laptops, pre-commit hooks and CI; `task` for the Fargate task.
  * Exit codes: 0 no findings, 1 findings, 2 usage or fatal error (set on `process.exitCode`).
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { version } from '../package.json';
 import { writeBaseline } from './baseline';
@@ -129,7 +130,8 @@ function describe(err: unknown): string {
 if (runShardWorker()) {
   // A scan worker (see parallel.ts): it has done its share and reported; nothing else to run.
 } else if (require.main === module) {
-  enableWorkers(__filename);
+  // Only a built entry (.js) can be started again as a worker; under tsx scans stay on one thread.
+  if (__filename.endsWith('.js') && availableParallelism() > 1) enableWorkers(__filename);
   main().then(
     (code) => {
       process.exitCode = code;

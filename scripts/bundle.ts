@@ -22,7 +22,16 @@ const common: BuildOptions = {
 
 /** The trigger Lambda: dist/lambda/index.js exporting `handler`. Returns the output directory. */
 export function bundleLambda(outdir = join(ROOT, 'dist', 'lambda')): string {
-  buildSync({ ...common, entryPoints: [join(ROOT, 'lambda', 'handler.ts')], outfile: join(outdir, 'index.js') });
+  buildSync({
+    ...common,
+    entryPoints: [join(ROOT, 'lambda', 'handler.ts')],
+    outfile: join(outdir, 'index.js'),
+    // The SDK's ES module builds tree-shake per command; its CommonJS builds are one file a package.
+    mainFields: ['module', 'main'],
+    // Those builds load node:http lazily with import(); as require() they also load in a jest vm.
+    supported: { 'dynamic-import': false },
+    alias: { '@aws-sdk/credential-provider-node': join(ROOT, 'lambda', 'env-credentials.ts') },
+  });
   return outdir;
 }
 

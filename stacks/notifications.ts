@@ -1,7 +1,7 @@
 /**
  * Notifications: the findings topic the scanner publishes redacted findings to, and the ops topic that
  * EventBridge (failed scanner tasks) and CloudWatch (dead-letter queue alarms) publish to. One key
- * encrypts both; the services that publish to the ops topic may use it, from this account only.
+ * encrypts both; the services that publish to the ops topic may use it to encrypt their messages.
  */
 import type { App } from 'cdktf';
 import type { Config } from '../config/load';

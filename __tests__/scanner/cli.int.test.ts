@@ -99,3 +99,16 @@ it('exits 2 on an unknown revision with git\'s reason', () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/unknown revision "nope"/);
 });
+
+it('splits a large directory between two threads and reports every finding once, like an in-process scan', async () => {
+  const { scan } = await import('../../scanner/scan');
+  const big = mkdtempSync(join(work, 'big-'));
+  for (let i = 0; i < 800; i++) writeFileSync(join(big, `f${i}.env`), i % 7 === 0 ? `K=${fakeAccessKeyId('AKIA', random)}\n` : `n=${i}\n`);
+  const r = leakscan('scan', big, '--format', 'json');
+  expect(r.code).toBe(1);
+  const cli = JSON.parse(r.stdout) as { findings: Array<{ file: string; fingerprint: string }>; stats: { filesScanned: number } };
+  const inProcess = await scan({ root: big });
+  expect(cli.findings).toHaveLength(Math.ceil(800 / 7));
+  expect(cli.findings.map((f) => [f.file, f.fingerprint])).toEqual(inProcess.findings.map((f) => [f.file, f.fingerprint]));
+  expect(cli.stats.filesScanned).toBe(800);
+});

@@ -76,8 +76,8 @@ describe('scanFragment', () => {
   it('finds a key at the end of a 10 MB minified line with near-misses, at the right column', () => {
     const unit = 'function(e){return e.token&&e.accountId?e.secret:null};var AKIA=1,u="arn:aws:iam::",s="sessiontoken";'.padEnd(400, 'x=1;');
     const filler = unit.repeat(Math.ceil(10_000_000 / unit.length));
-    const { findings } = run({ file: 'min.js', text: `${filler}${id}` });
+    const { findings } = run({ file: 'min.js', text: `${filler} ${id}` });
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ line: 1, column: filler.length + 1 });
+    expect(findings[0]).toMatchObject({ line: 1, column: filler.length + 2 });
   });
 });

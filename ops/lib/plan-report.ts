@@ -98,7 +98,7 @@ export function formatPlanReport(report: PlanReport, planDir: string): string {
   );
 
   for (const r of report.stacks) {
-    if (!r.plan || r.status !== 'changes' && r.plan.driftedOutside === 0) continue;
+    if (!r.plan || (r.status !== 'changes' && r.plan.driftedOutside === 0)) continue;
     lines.push(`${r.stack}:`);
     lines.push(...limited(r.plan.resources.map((res) => `  ${describeResource(res)}`), 50));
     if (r.plan.changedOutputs.length > 0) lines.push(`  outputs changing: ${r.plan.changedOutputs.join(', ')}`);

@@ -10,11 +10,12 @@ import { sampleAccountId } from './samples';
 import { isAlnum } from './text';
 
 const ARN = /arn:(?:aws(?:-[a-z]{1,10}){0,3}|\$\{[^}\n]{1,60}\}):[a-z0-9-]{0,64}:[a-z0-9-]{0,32}:(\d{12})(?![0-9A-Za-z])/y;
-/** Host names that start with the account id: ECR registries and console sign-in links. */
-const ACCOUNT_HOSTS: Record<string, RegExp> = {
-  'dkr.ecr': /dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.amazonaws\.com/y,
-  'signin.aws': /signin\.aws\.amazon\.com/y,
-};
+/**
+ * Host names that start with the account id — ECR registries, console sign-in links — found from
+ * their `amazon` (a rare trigger, cheap to search for), looking back at most 80 characters.
+ */
+const HOST_BEFORE_AMAZON = /(?:^|[^0-9A-Za-z])(\d{12})\.(?:dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.|signin\.aws\.)$/;
+const HOST_LOOKBACK = 80;
 /** From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id. */
 const ASSIGNED = /([_\-. ]?(?:ids?|numbers?|num|no))?["'`]?[ \t]{0,8}(?:=>|:=|[:=>]|(?=[ \t]))[ \t]{0,8}\[?[ \t]{0,8}["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/iy;
 /** Further ids of a list: `, "222233334444"`. */
@@ -63,13 +64,12 @@ function inArn(text: string, at: number): RuleMatch[] {
   return found ? [found] : [];
 }
 
-/** `at` is just after the dot that follows the account id (`123456789012.dkr.ecr…`). */
-function inHost(text: string, at: number, host: RegExp): RuleMatch[] {
-  const start = at - 13;
-  if (start < 0 || text.charAt(at - 1) !== '.' || !/^\d{12}$/.test(text.slice(start, at - 1)) || (start > 0 && isAlnum(text.charCodeAt(start - 1)))) return [];
-  host.lastIndex = at;
-  if (!host.test(text)) return [];
-  const found = accountMatch(start, text.slice(start, at - 1));
+function inHost(text: string, at: number): RuleMatch[] {
+  const from = Math.max(0, at - HOST_LOOKBACK);
+  const m = HOST_BEFORE_AMAZON.exec(text.slice(from, at));
+  if (!m?.[1]) return [];
+  const start = from + m.index + m[0].indexOf(m[1]);
+  const found = accountMatch(start, m[1]);
   return found ? [found] : [];
 }
 
@@ -78,12 +78,11 @@ export const accountIdRule: Rule = {
   kind: 'aws-account-id',
   severity: 'medium',
   title: 'AWS account id',
-  triggers: ['arn:', ...Object.keys(ACCOUNT_HOSTS)],
+  triggers: ['arn:', 'amazon'],
   keywords: ['account'],
   match(text, at, trigger) {
     if (trigger === 'arn:') return inArn(text, at);
-    const host = ACCOUNT_HOSTS[trigger];
-    return host ? inHost(text, at, host) : assigned(text, at);
+    return trigger === 'amazon' ? inHost(text, at) : assigned(text, at);
   },
   samples() {
     const id = sampleAccountId('account-id');

@@ -12,9 +12,12 @@ import { charStats, isBase64, runEnd } from './text';
 const MIN_LENGTH = 100;
 const MIN_ENTROPY = 4.5;
 const TOKEN_PREFIXES = ['IQoJb3JpZ2lu', 'FwoGZXIvYXdz', 'FQoGZXIvYXdz'] as const;
-const KEYWORD_BEFORE = /(?:session|security)[_\-. ]?$/;
-/** From the end of `token` to the value: rest of the name, quotes, separator, spaces. */
-const TO_VALUE = /[\w-]{0,20}["'`]?\s{0,8}(?:=>|:=|[:=>,(])?\s{0,8}["'`]?/y;
+/**
+ * From `session` / `security` to the value: `token`, the rest of the name, quotes, separator,
+ * spaces. (Triggering on `token` itself would be cheaper to verify, but `t` starts so many words
+ * that the trigger pass got 3× slower.)
+ */
+const TO_VALUE = /(?:session|security)[_\-. ]?token[\w-]{0,20}["'`]?\s{0,8}(?:=>|:=|[:=>,(])?\s{0,8}["'`]?/iy;
 
 function isTokenChar(code: number): boolean {
   return isBase64(code) || code === 61 /* = */;
@@ -34,13 +37,12 @@ export const sessionTokenRule: Rule = {
   severity: 'high',
   title: 'AWS session token',
   triggers: TOKEN_PREFIXES,
-  keywords: ['token'],
+  keywords: ['session', 'security'],
   match(text, at, trigger, state) {
     if (at < state.scannedTo) return [];
     let start: number;
-    if (trigger === 'token') {
-      if (!KEYWORD_BEFORE.test(text.slice(Math.max(0, at - 9), at).toLowerCase())) return [];
-      TO_VALUE.lastIndex = at + trigger.length;
+    if (trigger === 'session' || trigger === 'security') {
+      TO_VALUE.lastIndex = at;
       if (!TO_VALUE.test(text)) return [];
       start = TO_VALUE.lastIndex;
     } else {

@@ -2,7 +2,7 @@
  * Working-tree files: the repository's tracked and untracked-not-ignored files when PATH is in a git
  * work tree (what a commit could contain), otherwise every file under PATH except `.git/`.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fragment } from '../engine';
 import { git } from './git';
@@ -27,10 +27,13 @@ function walk(root: string, dir = '', out: string[] = []): string[] {
   return out;
 }
 
+/** Reused for every read (then copied once, into the latin1 string), so reading allocates nothing. */
+let scratch = Buffer.allocUnsafe(1 << 20);
+
 /**
- * The file's bytes, or why not: symlinks, directories (submodules) and unreadable paths are skipped.
- * Synchronous on purpose: with a warm page cache, promise round trips through the thread pool
- * measured ~2× slower than plain syscalls.
+ * The file's bytes (valid until the next call), or why not: symlinks, directories (submodules) and
+ * unreadable paths are skipped. No fstat: read until EOF, stopping past `maxBytes`. Synchronous on
+ * purpose: with a warm page cache, promise round trips through the thread pool measured ~2× slower.
  */
 function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefined {
   let fd: number;
@@ -40,16 +43,15 @@ function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefi
     return undefined;
   }
   try {
-    const { size } = fstatSync(fd);
-    if (size > maxBytes) return 'too-large';
-    const buf = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buf, read, size - read, read);
+    let length = 0;
+    for (;;) {
+      if (length === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
+      const n = readSync(fd, scratch, length, scratch.length - length, null);
       if (n === 0) break;
-      read += n;
+      length += n;
+      if (length > maxBytes) return 'too-large';
     }
-    return buf.subarray(0, read);
+    return scratch.subarray(0, length);
   } catch {
     return undefined;
   } finally {
