@@ -4,7 +4,7 @@
  * package) and secretlint (npm) on the same input in the same run. Prints numbers; asserts nothing.
  */
 import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FindingKind, ScanReport } from '../contracts/finding';
 import { evaluate, evaluateLines, makeCorpus, type KindScore } from '../__tests__/scanner/corpus';
@@ -13,8 +13,8 @@ import { scanFragment } from '../scanner/engine';
 import { RULES } from '../scanner/rules';
 import { bundleScanner } from '../scripts/bundle';
 import {
-  buildHistory, commitAll, copyRealCode, git, gitSecretsHits, gitSecretsOnRange, hasGitSecrets, initRepo, median, runSecretlint,
-  secretlintHits, timed, writeCorpus,
+  buildHistory, commitAll, copyRealCode, git, gitSecretsHits, gitSecretsOnRange, hasGitSecrets, initRepo, best, runSecretlint,
+  secretlintHits, timed, writeCorpus, type Timed,
 } from './scanner-tools';
 
 const SEED = 'leakscan-bench-1';
@@ -22,9 +22,10 @@ const CORPUS_FILES = 3000;
 const TREE_BYTES = 40 * 1024 * 1024;
 const SECRETLINT_SUBSET_FILES = 400;
 const HISTORY_COMMITS = 3000;
+const RUNS = 5;
 
 const fmt = (n: number, digits = 3) => n.toFixed(digits);
-const row = (cells: Array<string | number>) => console.log(cells.map((c, i) => String(c).padEnd(i === 0 ? 26 : 12)).join(''));
+const row = (cells: Array<string | number>) => console.log(cells.map((c, i) => String(c).padEnd(i === 0 ? 40 : 11)).join(' '));
 
 function printScores(tool: string, scores: Partial<Record<FindingKind | 'all', KindScore>>): void {
   for (const [kind, s] of Object.entries(scores)) row([`${tool} ${kind}`, s.tp, s.fp, s.fn, fmt(s.precision), fmt(s.recall), fmt(s.f1)]);
@@ -63,14 +64,13 @@ async function fullTree(work: string, cli: string, gitSecrets: boolean): Promise
   const labelled = writeCorpus(dir, makeCorpus(`${SEED}-tree`, 1000));
   commitAll(dir);
   const mb = (real + labelled) / 1e6;
-  console.log(`\n(2) full tree: ${mb.toFixed(1)} MB (${(real / 1e6).toFixed(1)} MB of node_modules text files + ${(labelled / 1e6).toFixed(1)} MB corpus), committed; median of 3 runs`);
-  row(['tool', 'seconds', 'MB/s', 'vs leakscan']);
-  const mine = median(3, () => leakscan(cli, ['.'], dir));
-  row(['leakscan (node bundle)', fmt(mine.seconds), fmt(mb / mine.seconds, 1), '1.00×']);
-  if (gitSecrets) {
-    const gs = median(3, () => timed('git', ['secrets', '--scan'], dir));
-    row(['git-secrets --scan', fmt(gs.seconds), fmt(mb / gs.seconds, 1), `${fmt(gs.seconds / mine.seconds, 2)}×`]);
-  }
+  console.log(`\n(2) full tree: ${mb.toFixed(1)} MB (${(real / 1e6).toFixed(1)} MB of node_modules text files + ${(labelled / 1e6).toFixed(1)} MB corpus), committed; best and median of ${RUNS} runs, CPU of the best run`);
+  console.log('   "wall ×", "CPU ×" = the tool\'s time / leakscan\'s: above 1 means leakscan is faster');
+  row(['tool', 'wall s', 'median s', 'CPU s', 'MB/s', 'wall ×', 'CPU ×']);
+  const mine = best(RUNS, () => leakscan(cli, ['.'], dir));
+  const versus = (t: Timed & { median: number }) => [fmt(t.seconds), fmt(t.median), fmt(t.cpu), fmt(mb / t.seconds, 1), `${fmt(t.seconds / mine.seconds, 2)}×`, `${fmt(t.cpu / mine.cpu, 2)}×`];
+  row(['leakscan (node bundle)', ...versus(mine)]);
+  if (gitSecrets) row(['git-secrets --scan', ...versus(best(RUNS, () => timed('git', ['secrets', '--scan'], dir)))]);
   // secretlint takes minutes on the whole tree: time it on the first files of the tree, extrapolate
   // by bytes, and time leakscan on a copy of the very same subset for a direct ratio too.
   const files = git(dir, 'ls-files').split('\n').filter((f) => f.startsWith('vendor/')).slice(0, SECRETLINT_SUBSET_FILES);
@@ -78,25 +78,27 @@ async function fullTree(work: string, cli: string, gitSecrets: boolean): Promise
   const lint = runSecretlint(dir, files);
   const subDir = join(work, 'subset');
   for (const f of files) cpSync(join(dir, f), join(subDir, f));
-  const mineSub = median(3, () => leakscan(cli, ['.'], subDir));
+  const mineSub = best(RUNS, () => leakscan(cli, ['.'], subDir));
   const extrapolated = lint.seconds * (mb / subsetBytes);
-  row([`secretlint (${files.length} files, ${subsetBytes.toFixed(1)} MB)`, fmt(lint.seconds), fmt(subsetBytes / lint.seconds, 2), `${fmt(lint.seconds / mineSub.seconds, 1)}× (leakscan ${fmt(mineSub.seconds)} s on the subset)`]);
-  row([`secretlint extrapolated to ${mb.toFixed(0)} MB`, fmt(extrapolated, 1), '', `${fmt(extrapolated / mine.seconds, 0)}×`]);
+  row([`secretlint, ${files.length} files (${subsetBytes.toFixed(1)} MB), 1 run`, fmt(lint.seconds), '', fmt(lint.cpu), fmt(subsetBytes / lint.seconds, 2), `${fmt(lint.seconds / mineSub.seconds, 1)}×`, `${fmt(lint.cpu / mineSub.cpu, 1)}×`]);
+  row([`  leakscan on that subset`, fmt(mineSub.seconds), fmt(mineSub.median), fmt(mineSub.cpu)]);
+  row([`secretlint extrapolated to ${mb.toFixed(0)} MB`, fmt(extrapolated, 1), '', fmt(lint.cpu * (mb / subsetBytes), 1), '', `${fmt(extrapolated / mine.seconds, 0)}×`, `${fmt((lint.cpu * (mb / subsetBytes)) / mine.cpu, 0)}×`]);
 }
 
 async function history(work: string, cli: string, gitSecrets: boolean): Promise<void> {
   const dir = join(work, 'history');
   const { base, head, keys } = buildHistory(dir, HISTORY_COMMITS, makeRandom(`${SEED}-history`));
-  console.log(`\n(3) --diff over ${HISTORY_COMMITS - 1} commits (base..head, ${keys} fake key pairs added, most removed again later); median of 3`);
-  row(['tool', 'seconds', 'findings', 'vs leakscan']);
-  const mine = median(3, () => leakscan(cli, ['.', '--diff', `${base}..${head}`], dir));
+  console.log(`\n(3) --diff over ${HISTORY_COMMITS - 1} commits (base..head, ${keys} fake key pairs added, most removed again later); best and median of ${RUNS}`);
+  row(['tool', 'wall s', 'median s', 'CPU s', 'findings', 'wall ×', 'CPU ×']);
+  const mine = best(RUNS, () => leakscan(cli, ['.', '--diff', `${base}..${head}`], dir));
   const found = (JSON.parse(mine.stdout) as ScanReport).findings.length;
-  row(['leakscan --diff', fmt(mine.seconds), found, '1.00×']);
+  const versus = (t: Timed & { median?: number }, findings: number | string) => [fmt(t.seconds), t.median === undefined ? '' : fmt(t.median), fmt(t.cpu), findings, `${fmt(t.seconds / mine.seconds, 2)}×`, `${fmt(t.cpu / mine.cpu, 2)}×`];
+  row(['leakscan --diff', ...versus(mine, found)]);
   if (gitSecrets) {
-    const runs = [await gitSecretsOnRange(dir, base, head), await gitSecretsOnRange(dir, base, head), await gitSecretsOnRange(dir, base, head)].sort();
-    row(['git log -p | git secrets --scan -', fmt(runs[1]!), '', `${fmt(runs[1]! / mine.seconds, 2)}×`]);
+    const range = best(RUNS, () => gitSecretsOnRange(dir, base, head));
+    row(['git log -p | git secrets --scan -', ...versus(range, gitSecretsHits(range.stderr).length + ' lines')]);
     const all = timed('git', ['secrets', '--scan-history'], dir);
-    row(['git secrets --scan-history', fmt(all.seconds), '', `${fmt(all.seconds / mine.seconds, 2)}×`]);
+    row(['git secrets --scan-history (1 run)', ...versus(all, gitSecretsHits(all.stdout + all.stderr).length + ' lines')]);
   }
 }
 
@@ -132,10 +134,13 @@ export async function run(): Promise<void> {
     const cli = bundleScanner(join(work, 'dist'));
     const gitSecrets = hasGitSecrets();
     console.log(`leakscan bundle ${cli}; git-secrets ${gitSecrets ? 'found' : 'NOT installed (apt-get install -y git-secrets): its rows are skipped'}`);
+    const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+    console.log(`${cpus().length} CPUs, Node ${process.version}; load average at start ${load()} (other work on the machine inflates wall times)`);
     await quality(work, cli, gitSecrets);
     await fullTree(work, cli, gitSecrets);
     await history(work, cli, gitSecrets);
     adversarial();
+    console.log(`\nload average at end ${load()}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { DEFAULT_CLONE_URL_TEMPLATE } from '../contracts/env';
 import { repositoryNameSchema } from '../contracts/events';
 
 /** Fargate's valid task sizes: memory (MiB) allowed for each cpu value (CPU units). */
-export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
   256: [512, 1024, 2048],
   512: [1024, 2048, 3072, 4096],
   1024: range(2048, 8192, 1024),

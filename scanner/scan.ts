@@ -11,7 +11,7 @@ import { scanFragment, type Fragment, type RevealedFinding, type Suppressions } 
 import { UsageError } from './errors';
 import { excluder } from './glob';
 import { RULES } from './rules';
-import { logArgs, patchFragments, stagedArgs } from './sources/diff';
+import { patchFragments, rangeFragments, stagedArgs } from './sources/diff';
 import { scanFiles, type FilesResult } from './parallel';
 import { listFiles } from './sources/files';
 import { resolveCommit } from './sources/git';
@@ -44,7 +44,7 @@ async function scanGit(options: ScanOptions, maxBytes: number, excluded: (path: 
   if (diff) {
     const [base, head] = await Promise.all([resolveCommit(root, diff.base), resolveCommit(root, diff.head)]);
     stats.commitsScanned = 0;
-    fragments = patchFragments(root, logArgs(base, head), stats);
+    fragments = rangeFragments(root, base, head, stats);
   } else if (tree !== undefined) fragments = treeFragments(root, tree, maxBytes, excluded, stats);
   else fragments = patchFragments(root, stagedArgs(), stats);
   const findings: RevealedFinding[] = [];
@@ -112,5 +112,10 @@ export async function scanRevealing(options: ScanOptions): Promise<RevealedRepor
 /** Scans as `options` say; findings are masked (see contracts/finding.ts). Throws LeakscanError subclasses. */
 export async function scan(options: ScanOptions): Promise<ScanReport> {
   const report = await scanRevealing(options);
-  return { ...report, findings: report.findings.map(({ secret: _secret, ...masked }) => masked) };
+  const findings: Finding[] = report.findings.map((f) => {
+    const masked: Finding & { secret?: string } = { ...f };
+    delete masked.secret;
+    return masked;
+  });
+  return { ...report, findings };
 }

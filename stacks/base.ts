@@ -12,7 +12,7 @@ import type { Config } from '../config/load';
 
 const ROOT = resolve(__dirname, '..');
 
-export function partitionOf(region: string): string {
+function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';

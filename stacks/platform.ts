@@ -16,7 +16,7 @@ export interface PlatformDeps {
 }
 
 /** The ARN of an ECR repository named by its URL, or undefined when the image is not in ECR. */
-export function ecrRepositoryArn(repositoryUrl: string, partition: string): string | undefined {
+function ecrRepositoryArn(repositoryUrl: string, partition: string): string | undefined {
   const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/.exec(repositoryUrl);
   return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
 }

@@ -110,18 +110,10 @@ export class TriggerStack extends LeakscanStack {
           $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
         },
       },
+      // The whole event, not an input transformer: a path missing from some events (no exit code when a
+      // task never started) must not make the alert undeliverable; the event holds every detail ops needs.
       targetArn: deps.opsTopicArn,
       deadLetterArn: dlq,
-      // Unquoted placeholders are inserted as JSON values, so any stoppedReason text stays valid JSON.
-      inputTransformer: {
-        inputPaths: {
-          task: '$.detail.taskArn',
-          stopCode: '$.detail.stopCode',
-          reason: '$.detail.stoppedReason',
-          exitCode: '$.detail.containers[0].exitCode',
-        },
-        inputTemplate: '{"alert":"leakscan scanner task failed","task":<task>,"stopCode":<stopCode>,"reason":<reason>,"exitCode":<exitCode>}',
-      },
     });
     this.rules = { pullRequest, schedule, taskFailed };
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scan } from '../../scanner/scan';
 import { bundleScanner } from '../../scripts/bundle';
 import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
 import { Repo } from './git-fixture';
@@ -101,7 +102,6 @@ it('exits 2 on an unknown revision with git\'s reason', () => {
 });
 
 it('splits a large directory between two threads and reports every finding once, like an in-process scan', async () => {
-  const { scan } = await import('../../scanner/scan');
   const big = mkdtempSync(join(work, 'big-'));
   for (let i = 0; i < 800; i++) writeFileSync(join(big, `f${i}.env`), i % 7 === 0 ? `K=${fakeAccessKeyId('AKIA', random)}\n` : `n=${i}\n`);
   const r = leakscan('scan', big, '--format', 'json');

@@ -13,10 +13,10 @@ export function formatText(report: ScanReport): string {
   });
   const { stats } = report;
   const scope = stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : '';
-  const skipped = 'filesSkipped' in stats && stats.filesSkipped ? `, ${String(stats.filesSkipped)} skipped (binary or too large)` : '';
+  const skipped = 'filesSkipped' in stats && stats.filesSkipped ? `, ${String(stats.filesSkipped)} skipped as binary or too large` : '';
   const count = report.findings.length;
   lines.push(
-    `${count === 0 ? 'No findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${scope}${stats.filesScanned} files (${size(stats.bytesScanned)}${skipped}); ` +
+    `${count === 0 ? 'No findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${scope}${stats.filesScanned} files (${size(stats.bytesScanned)})${skipped}; ` +
       `${stats.suppressed} suppressed; ${stats.durationMs} ms`,
   );
   return `${lines.join('\n')}\n`;

@@ -17,7 +17,7 @@ const ADMINISTRATION = [
   'kms:UntagResource', 'kms:UpdateAlias', 'kms:UpdateKeyDescription',
 ];
 /** Use by identities the account's IAM policies allow. */
-export const KEY_USE = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+const KEY_USE = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 
 export interface EncryptionKeyProps {
   description: string;

@@ -3,10 +3,10 @@
  * the event in a dead-letter queue instead of dropping it.
  */
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget, type CloudwatchEventTargetInputTransformer } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Construct } from 'constructs';
 
-export const TARGET_RETRY = { maximumEventAgeInSeconds: 4 * 3600, maximumRetryAttempts: 20 };
+const TARGET_RETRY = { maximumEventAgeInSeconds: 4 * 3600, maximumRetryAttempts: 20 };
 
 export interface EventRuleProps {
   name: string;
@@ -16,7 +16,6 @@ export interface EventRuleProps {
   scheduleExpression?: string;
   targetArn: string;
   deadLetterArn: string;
-  inputTransformer?: CloudwatchEventTargetInputTransformer;
 }
 
 export class EventRule extends Construct {
@@ -35,7 +34,6 @@ export class EventRule extends Construct {
       arn: props.targetArn,
       retryPolicy: TARGET_RETRY,
       deadLetterConfig: { arn: props.deadLetterArn },
-      inputTransformer: props.inputTransformer,
     });
   }
 

@@ -15,8 +15,8 @@ import { stackOf } from '../base';
 import { logGroup, logStreamsArn } from './log-group';
 import { ServiceRole } from './service-role';
 
-export const AZ_COUNT = 2;
-export const ZONE_LETTERS = ['a', 'b', 'c'];
+const AZ_COUNT = 2;
+const ZONE_LETTERS = ['a', 'b', 'c'];
 
 export class PrivateVpc extends Construct {
   readonly vpc: Vpc;

@@ -12,9 +12,9 @@ import { logGroup, logStreamsArn } from './log-group';
 import type { Statement } from './policy';
 import { ServiceRole } from './service-role';
 
-export const SCRATCH_PATH = '/scratch';
+const SCRATCH_PATH = '/scratch';
 /** Numeric uid:gid so ECS can enforce non-root without reading the image's /etc/passwd. */
-export const SCANNER_USER = '10001:10001';
+const SCANNER_USER = '10001:10001';
 export const CODECOMMIT_ACTIONS = [
   'codecommit:GitPull',
   'codecommit:GetPullRequest',

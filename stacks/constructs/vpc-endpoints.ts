@@ -9,7 +9,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import { stackOf } from '../base';
 
-export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'logs', 'sns', 'sts', 'codecommit', 'git-codecommit'] as const;
+const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'logs', 'sns', 'sts', 'codecommit', 'git-codecommit'] as const;
 
 export interface VpcEndpointsProps {
   vpcId: string;
