@@ -1,11 +1,11 @@
-# syntax=docker/dockerfile:1
 # The scanner image: `leakscan task` (the Fargate entrypoint) and the `leakscan scan` CLI.
 #
 #   docker buildx build --platform linux/amd64,linux/arm64 -t leakscan .
 #
 # Both images come from ECR Public, which AWS networks reach without Docker Hub's pull limits.
 # Override them to pin a digest (`…node:22-bookworm-slim@sha256:…`) or, in tests, to use the
-# local stand-in built by scripts/base-image.sh. Notes: /work/notes/readme-image.md.
+# local stand-in built by scripts/base-image.sh. No `# syntax=` line on purpose: it would make
+# BuildKit pull its frontend from Docker Hub; the built-in one (Docker 23+) knows RUN --mount.
 ARG BUILD_IMAGE=public.ecr.aws/docker/library/node:22-bookworm-slim
 ARG BASE_IMAGE=public.ecr.aws/docker/library/node:22-bookworm-slim
 

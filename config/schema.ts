@@ -73,12 +73,21 @@ const scanner = z
     /** The number of images the ECR lifecycle policy keeps; older ones expire. */
     keepImages: z.int().min(5).max(1000).default(30),
   })
-  .superRefine((s, ctx) => {
-    const allowed = FARGATE_SIZES[s.cpu] ?? [];
-    if (!allowed.includes(s.memory)) {
-      ctx.addIssue({ code: 'custom', path: ['memory'], message: `expected one of ${allowed.join('|')} (MiB) for cpu ${s.cpu}` });
-    }
-  });
+  .superRefine(
+    (s, ctx) => {
+      const allowed = FARGATE_SIZES[s.cpu] ?? [];
+      if (!allowed.includes(s.memory)) {
+        ctx.addIssue({ code: 'custom', path: ['memory'], message: `expected one of ${allowed.join('|')} (MiB) for cpu ${s.cpu}` });
+      }
+    },
+    // Checked even when other scanner fields are invalid, so one run reports every problem.
+    { when: ({ value }) => isSize(value) },
+  );
+
+function isSize(value: unknown): value is { cpu: number; memory: number } {
+  const v = value as { cpu?: unknown; memory?: unknown } | null;
+  return typeof v === 'object' && v !== null && typeof v.cpu === 'number' && v.cpu in FARGATE_SIZES && Number.isInteger(v.memory);
+}
 
 export const ConfigSchema = z
   .strictObject({

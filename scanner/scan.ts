@@ -13,7 +13,8 @@ import { excluder } from './glob';
 import { RULES } from './rules';
 import { patchFragments, rangeFragments, stagedArgs } from './sources/diff';
 import { scanFiles, type FilesResult } from './parallel';
-import { listFiles } from './sources/files';
+import { triggerStrings } from './engine/detect';
+import { filesContaining, listFiles, sortOut } from './sources/files';
 import { resolveCommit } from './sources/git';
 import type { SourceStats } from './sources/text';
 import { treeFragments } from './sources/tree';
@@ -65,6 +66,20 @@ async function scanGit(options: ScanOptions, maxBytes: number, excluded: (path: 
   return { findings, suppressed, stats };
 }
 
+/** A directory: git grep picks the files holding any trigger; only those are read and scanned here. */
+async function scanDirectory(root: string, maxBytes: number, excluded: (path: string) => boolean, allow: readonly RegExp[], baseline: ReadonlySet<string>): Promise<FilesResult> {
+  const { files, workTree } = await listFiles(root, excluded);
+  const candidates = await filesContaining(root, triggerStrings(RULES), workTree);
+  const prefiltered: SourceStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: 0 };
+  const toRead = sortOut(root, files, candidates, maxBytes, prefiltered);
+  const result = await scanFiles({ root, files: toRead, maxBytes, allow: allow.map((re) => [re.source, re.flags]), baseline: [...baseline] });
+  const { stats } = result;
+  return {
+    ...result,
+    stats: { filesScanned: stats.filesScanned + prefiltered.filesScanned, bytesScanned: stats.bytesScanned + prefiltered.bytesScanned, filesSkipped: stats.filesSkipped + prefiltered.filesSkipped },
+  };
+}
+
 function checkOptions(options: ScanOptions): void {
   const modes = [options.diff, options.staged, options.tree].filter((m) => m !== undefined && m !== false);
   if (modes.length > 1) throw new UsageError('choose one of diff, staged and tree');
@@ -95,13 +110,7 @@ export async function scanRevealing(options: ScanOptions): Promise<RevealedRepor
   const { findings, suppressed, stats } =
     options.diff || options.staged || options.tree !== undefined
       ? await scanGit(options, maxBytes, excluded, suppressions)
-      : await scanFiles({
-          root: options.root,
-          files: await listFiles(options.root, excluded),
-          maxBytes,
-          allow: config.allow.map((re) => [re.source, re.flags]),
-          baseline: [...suppressions.baseline],
-        });
+      : await scanDirectory(options.root, maxBytes, excluded, config.allow, suppressions.baseline);
   findings.sort(byLocation);
   return {
     findings,

@@ -8,7 +8,7 @@
 #
 # The rootfs tarball is cached in .cache/image/ and the image is reused while its label matches the
 # inputs, so a second run takes a few seconds. Environment overrides: DEBIAN_MIRROR,
-# DEBIAN_SECURITY_MIRROR, NODE_VERSION, NPM_VERSION, STORAGE_DRIVER (default vfs).
+# DEBIAN_SECURITY_MIRROR, NODE_VERSION, NPM_VERSION, ARCH (amd64|arm64), STORAGE_DRIVER (default vfs).
 set -euo pipefail
 
 TAG="${1:-localhost/leakscan-base:test}"
@@ -26,10 +26,12 @@ for tool in debootstrap buildah npm; do
   command -v "$tool" >/dev/null || { echo "base-image.sh: $tool not found (apt-get install buildah debootstrap)" >&2; exit 2; }
 done
 
-case "$(uname -m)" in
-  x86_64) node_arch=x64 ;;
-  aarch64) node_arch=arm64 ;;
-  *) echo "base-image.sh: unsupported architecture $(uname -m)" >&2; exit 2 ;;
+# ARCH=arm64 on an amd64 machine builds the other platform's base (needs qemu-user-static).
+ARCH="${ARCH:-$(dpkg --print-architecture)}"
+case "$ARCH" in
+  amd64) node_arch=x64 ;;
+  arm64) node_arch=arm64 ;;
+  *) echo "base-image.sh: unsupported architecture $ARCH" >&2; exit 2 ;;
 esac
 
 # The mirror this machine's apt already uses (deb822 or one-line format); deb.debian.org otherwise.
@@ -59,7 +61,7 @@ if [ ! -f "$tarball" ]; then
   work="$(mktemp -d "$CACHE/build.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
   rootfs="$work/rootfs"
-  debootstrap --variant=minbase "$SUITE" "$rootfs" "$DEBIAN_MIRROR" >"$work/debootstrap.log" 2>&1 ||
+  debootstrap --arch="$ARCH" --variant=minbase "$SUITE" "$rootfs" "$DEBIAN_MIRROR" >"$work/debootstrap.log" 2>&1 ||
     { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
 
   # What the official *-slim images do: no docs, man pages or locales, now or in later apt installs.
@@ -116,7 +118,7 @@ ctr="$(bah from scratch)"
 trap 'bah rm "$ctr" >/dev/null 2>&1 || true' EXIT
 bah add --quiet "$ctr" "$tarball" / >/dev/null
 bah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  --env NODE_VERSION="$NODE_VERSION" ${extra_cas[0]:+--env NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/extra-ca.pem} --cmd node --annotation leakscan.base.key="$key" "$ctr"
+  --os linux --arch "$ARCH" --env NODE_VERSION="$NODE_VERSION" ${extra_cas[0]:+--env NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/extra-ca.pem} --cmd node --annotation leakscan.base.key="$key" "$ctr"
 bah commit --quiet --rm "$ctr" "$TAG" >/dev/null
 trap - EXIT
 # The replaced image would otherwise stay in the store, untagged, for every change of the inputs.

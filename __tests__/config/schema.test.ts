@@ -81,8 +81,8 @@ describe('configuration errors name the field and what it accepts', () => {
     expect(error.message).toContain(problem);
   });
 
-  it('reports every invalid field at once', () => {
-    const error = problemsOf({ region: 'x', scanner: { capacityStrategy: 'y' } });
-    expect(error.problems.map((p) => p.split(':')[0])).toEqual(['region', 'scanner.capacityStrategy']);
+  it('reports every invalid field at once, the cpu/memory pair included', () => {
+    const error = problemsOf({ region: 'x', scanner: { capacityStrategy: 'y', cpu: 1024, memory: 512 } });
+    expect(error.problems.map((p) => p.split(':')[0])).toEqual(['region', 'scanner.capacityStrategy', 'scanner.memory']);
   });
 });

@@ -87,6 +87,8 @@ describe('scanner image', () => {
 
     afterAll(() => {
       if (container) buildah(['rm', container]);
+      // Rebuilt on every run: keeping it would leave an untagged copy per run in the store.
+      buildah(['rmi', IMAGE]);
       rmSync(work, { recursive: true, force: true });
     });
 

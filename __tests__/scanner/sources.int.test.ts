@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,5 +153,27 @@ describe('directories', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('--diff over a long range (split between two git processes)', () => {
+  it('finds keys in both halves, each once, with the commit that first added it', async () => {
+    const r = repo();
+    const [early, late] = [key(), key()];
+    // 260 commits through fast-import; commit 10 adds `early`, 20 removes it, 200 adds it back and 250 adds `late`.
+    let stream = '';
+    const content = (n: number) => [`line ${n}`, n >= 10 && n < 20 ? `K=${early}` : '', n >= 200 ? `K=${early}` : '', n >= 250 ? `L=${late}` : ''].filter(Boolean).join('\n') + '\n';
+    for (let n = 1; n <= 260; n++) {
+      const file = content(n);
+      stream += `commit refs/heads/main\nmark :${n}\ncommitter t <t@example.invalid> ${1_700_000_000 + n} +0000\ndata 1\nc\n${n > 1 ? `from :${n - 1}\n` : ''}M 100644 inline a.env\ndata ${Buffer.byteLength(file)}\n${file}\n`;
+    }
+    execFileSync('git', ['-C', r.dir, 'fast-import', '--quiet'], { input: stream });
+    const commit = (n: number) => r.git('rev-parse', `main~${260 - n}`);
+    const report = await scan({ root: r.dir, diff: { base: commit(1), head: 'main' } });
+    expect(report.findings.map((f) => [f.line, f.commit])).toEqual([
+      [2, commit(10)],
+      [3, commit(250)],
+    ]);
+    expect(report.stats.commitsScanned).toBe(259);
   });
 });

@@ -54,6 +54,20 @@ function compile(rules: readonly Rule[]): Compiled {
   return result;
 }
 
+/**
+ * Plain strings of which every text with a possible finding contains one: the rules' literal
+ * triggers, and their keywords in lower, Capitalized and UPPER case (how names are written in
+ * practice; the engine itself matches keywords in any case). For a fast file-level prefilter.
+ */
+export function triggerStrings(rules: readonly Rule[]): string[] {
+  const out = new Set<string>();
+  for (const rule of rules) {
+    rule.triggers.forEach((t) => out.add(t));
+    for (const k of rule.keywords ?? []) [k, k.charAt(0).toUpperCase() + k.slice(1), k.toUpperCase()].forEach((v) => out.add(v));
+  }
+  return [...out];
+}
+
 /** Trigger offsets and texts from every regex, in text order. */
 function triggers(text: string, regexes: readonly RegExp[]): Array<{ at: number; key: string }> {
   const hits: Array<{ at: number; key: string }> = [];

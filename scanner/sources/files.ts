@@ -2,7 +2,7 @@
  * Working-tree files: the repository's tracked and untracked-not-ignored files when PATH is in a git
  * work tree (what a commit could contain), otherwise every file under PATH except `.git/`.
  */
-import { closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fragment } from '../engine';
 import { git } from './git';
@@ -14,6 +14,20 @@ async function gitFiles(root: string): Promise<string[] | undefined> {
     return out.toString('utf8').split('\0').filter(Boolean);
   } catch {
     return undefined; // not a work tree (or no git): walk the directory
+  }
+}
+
+/**
+ * The files under `root` that contain at least one of `strings`, by `git grep -l -F` (C, several
+ * threads; in a work tree the same files as `gitFiles`, elsewhere `--no-index`). Most files of a
+ * tree contain no trigger at all and need not be read here. Undefined when git cannot tell (no git).
+ */
+export async function filesContaining(root: string, strings: readonly string[], workTree: boolean): Promise<Set<string> | undefined> {
+  const args = ['grep', '-l', '-z', '-I', '-F', ...(workTree ? ['--untracked'] : ['--no-index']), ...strings.flatMap((s) => ['-e', s]), '--'];
+  try {
+    return new Set((await git(root, args, [0, 1])).toString('utf8').split('\0').filter(Boolean));
+  } catch {
+    return undefined;
   }
 }
 
@@ -60,8 +74,33 @@ function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefi
 }
 
 /** The files to scan under `root` (relative, `/` separators, sorted), without excluded ones. */
-export async function listFiles(root: string, excluded: (path: string) => boolean): Promise<string[]> {
-  return ((await gitFiles(root)) ?? walk(root)).filter((f) => !excluded(f)).sort();
+export async function listFiles(root: string, excluded: (path: string) => boolean): Promise<{ files: string[]; workTree: boolean }> {
+  const tracked = await gitFiles(root);
+  return { files: (tracked ?? walk(root)).filter((f) => !excluded(f)).sort(), workTree: tracked !== undefined };
+}
+
+/**
+ * Splits `files` into those to read and scan, and those git grep found no trigger in (counted as
+ * scanned with their size, or skipped when over `maxBytes`). lstat also drops symlinks and
+ * directories (submodules).
+ */
+export function sortOut(root: string, files: readonly string[], candidates: ReadonlySet<string> | undefined, maxBytes: number, stats: SourceStats): string[] {
+  if (!candidates) return [...files];
+  const toRead: string[] = [];
+  for (const file of files) {
+    if (candidates.has(file)) {
+      toRead.push(file);
+      continue;
+    }
+    const st = lstatSync(join(root, file), { throwIfNoEntry: false });
+    if (!st?.isFile()) continue;
+    if (st.size > maxBytes) stats.filesSkipped++;
+    else {
+      stats.filesScanned++;
+      stats.bytesScanned += st.size;
+    }
+  }
+  return toRead;
 }
 
 /** The fragment for one file, or undefined when it is unreadable, binary or too large (counted). */

@@ -6,7 +6,7 @@ import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child
 import { GitError, UsageError } from '../errors';
 
 /** Config that must not change what we parse, whatever the user's ~/.gitconfig says. */
-const FIXED_CONFIG = ['-c', 'core.quotepath=false', '-c', 'diff.noprefix=false', '-c', 'color.ui=false'];
+const FIXED_CONFIG = ['-c', 'core.quotepath=false', '-c', 'diff.noprefix=false', '-c', 'color.ui=false', '-c', 'grep.fullName=false', '-c', 'grep.lineNumber=false'];
 
 export function gitArgs(root: string, args: readonly string[]): string[] {
   return ['-C', root, ...FIXED_CONFIG, ...args];
@@ -17,11 +17,11 @@ export function checkRevision(rev: string): string {
   return rev;
 }
 
-/** Runs git to completion and returns stdout. */
-export function git(root: string, args: readonly string[]): Promise<Buffer> {
+/** Runs git to completion and returns stdout; exit codes other than `ok` fail. */
+export function git(root: string, args: readonly string[], ok: readonly number[] = [0]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile('git', gitArgs(root, args), { encoding: 'buffer', maxBuffer: 1 << 30 }, (err, stdout, stderr) => {
-      if (err) reject(new GitError(`git ${args[0]} failed: ${stderr.toString('utf8').trim() || err.message}`, { cause: err }));
+      if (err && !(typeof err.code === 'number' && ok.includes(err.code))) reject(new GitError(`git ${args[0]} failed: ${stderr.toString('utf8').trim() || err.message}`, { cause: err }));
       else resolve(stdout);
     });
   });
