@@ -10,7 +10,7 @@ ARG BUILD_IMAGE=public.ecr.aws/docker/library/node:22-bookworm-slim
 ARG BASE_IMAGE=public.ecr.aws/docker/library/node:22-bookworm-slim
 
 # The bundle is plain JavaScript, so it is built once on the build machine's own platform and
-# copied into every target platform's runtime image (no emulation for arm64).
+# copied into every target platform's runtime image: only the runtime stage's apt-get runs per platform.
 FROM --platform=$BUILDPLATFORM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./

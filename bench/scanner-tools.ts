@@ -3,7 +3,7 @@
  * via git fast-import) and running the peers (git-secrets, secretlint) on them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { FindingKind } from '../contracts/finding';
@@ -146,6 +146,7 @@ export function timed(cmd: string, args: readonly string[], cwd: string): Timed 
   if (r.error || (r.status !== 0 && r.status !== 1)) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.slice(0, 500)}`);
   // The last line: GNU time writes "Command exited with non-zero status 1" first when it is 1.
   const cpu = hasGnuTime ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number).reduce((a, b) => a + b, 0) : NaN;
+  rmSync(cpuFile, { force: true });
   return { seconds, cpu, stdout: r.stdout, stderr: r.stderr };
 }
 

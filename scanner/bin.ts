@@ -2,12 +2,10 @@
  * The `leakscan` command: `scan` for laptops, pre-commit hooks and CI; `task` for the Fargate task.
  * Exit codes: 0 no findings, 1 findings, 2 usage or fatal error (set on `process.exitCode`).
  */
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { version } from '../package.json';
 import { writeBaseline } from './baseline';
 import { LeakscanError, UsageError } from './errors';
-import { enableWorkers, runShardWorker } from './parallel';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from './report';
 import { scan, scanRevealing, type ScanOptions } from './scan';
 
@@ -127,11 +125,7 @@ function describe(err: unknown): string {
   return `${err.message}${more}`;
 }
 
-if (runShardWorker()) {
-  // A scan worker (see parallel.ts): it has done its share and reported; nothing else to run.
-} else if (require.main === module) {
-  // Only a built entry (.js) can be started again as a worker; under tsx scans stay on one thread.
-  if (__filename.endsWith('.js') && availableParallelism() > 1) enableWorkers(__filename);
+if (require.main === module) {
   main().then(
     (code) => {
       process.exitCode = code;

@@ -6,7 +6,7 @@
 #
 #   scripts/base-image.sh [TAG]        (default localhost/leakscan-base:test; needs root)
 #
-# The rootfs tarball is cached in .cache/image/ and the image is reused while its label matches the
+# The rootfs tarball is cached in .cache/image/ and the image is reused while its annotation matches the
 # inputs, so a second run takes a few seconds. Environment overrides: DEBIAN_MIRROR,
 # DEBIAN_SECURITY_MIRROR, NODE_VERSION, NPM_VERSION, ARCH (amd64|arm64), STORAGE_DRIVER (default vfs).
 set -euo pipefail
@@ -108,7 +108,7 @@ EOF
   fi
 
   tar --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -C "$rootfs" -cf "$tarball.part" .
-  rm -f "$CACHE"/base-*.tar && mv "$tarball.part" "$tarball"
+  rm -f "$CACHE"/base-*-"$node_arch"-*.tar && mv "$tarball.part" "$tarball"
   rm -rf "$work"
   trap - EXIT
 fi

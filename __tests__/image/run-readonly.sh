@@ -20,7 +20,9 @@ bah() { buildah --storage-driver vfs "$@"; }
 
 bah config --volume /scratch- "$ctr"
 rootfs="$(bah mount "$ctr")"
-mkdir -p "$rootfs/repo" # the mount point, made while the root is still writable
+# Mount points buildah needs, made while the root is still writable.
+mkdir -p "$rootfs/repo" "$rootfs/scratch"
+touch "$rootfs/etc/hosts" "$rootfs/etc/hostname" "$rootfs/etc/resolv.conf"
 
 export ctr scratch repo rootfs
 exec unshare --mount --propagation private bash -c '

@@ -101,7 +101,7 @@ it('exits 2 on an unknown revision with git\'s reason', () => {
   expect(r.stderr).toMatch(/unknown revision "nope"/);
 });
 
-it('splits a large directory between two threads and reports every finding once, like an in-process scan', async () => {
+it('reports on a large directory exactly what an in-process scan reports', async () => {
   const big = mkdtempSync(join(work, 'big-'));
   for (let i = 0; i < 800; i++) writeFileSync(join(big, `f${i}.env`), i % 7 === 0 ? `K=${fakeAccessKeyId('AKIA', random)}\n` : `n=${i}\n`);
   const r = leakscan('scan', big, '--format', 'json');

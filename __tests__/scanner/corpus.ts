@@ -6,6 +6,7 @@
  */
 import { FINDING_KINDS, type FindingKind } from '../../contracts/finding';
 import { fingerprint } from '../../scanner/engine/mask';
+import { DOC_EXAMPLE_KEY_ID as DOC_KEY_ID, DOC_EXAMPLE_SECRET as DOC_SECRET } from '../../scanner/rules/placeholders';
 import { fakeAccessKeyId, fakeAccountId, fakeMwsKey, fakeSecretAccessKey, fakeSessionToken, fakeUniqueId, makeRandom } from '../support/fake-keys';
 
 export interface Expected {
@@ -20,8 +21,6 @@ export interface LabelledFile {
 
 type Random = () => number;
 
-const DOC_KEY_ID = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
-const DOC_SECRET = ['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYEXAMPLEKEY'].join('/');
 
 function pick<T>(r: Random, items: readonly T[]): T {
   return items[Math.floor(r() * items.length)] as T;
@@ -179,7 +178,7 @@ const templates: Template[] = [
   }),
   () => ({
     ext: '.env.example',
-    block: `AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX\nAWS_SECRET_ACCESS_KEY=<YOUR_SECRET_ACCESS_KEY>\nAWS_SESSION_TOKEN=\${AWS_SESSION_TOKEN}\nAWS_ACCOUNT_ID=000000000000`,
+    block: `AWS_ACCESS_KEY_ID=AKIA${'X'.repeat(16)}\nAWS_SECRET_ACCESS_KEY=<YOUR_SECRET_ACCESS_KEY>\nAWS_SESSION_TOKEN=\${AWS_SESSION_TOKEN}\nAWS_ACCOUNT_ID=000000000000`,
     expected: [],
   }),
   () => ({ ext: '.py', block: `key = os.environ["AWS_ACCESS_KEY_ID"]\nsecret = os.environ["AWS_SECRET_ACCESS_KEY"]\ntoken = os.getenv("AWS_SESSION_TOKEN")`, expected: [] }),

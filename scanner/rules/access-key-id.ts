@@ -4,7 +4,7 @@
  * and groups (AIDA, AROA, AGPA, ANPA, …) have the same shape but grant nothing: not triggers.
  */
 import type { Rule, RuleMatch } from '../engine/types';
-import { isDocExample, isFiller } from './placeholders';
+import { DOC_EXAMPLE_KEY_ID, isDocExample, isFiller } from './placeholders';
 import { sampleKeyId, sampleSecret } from './samples';
 import { isAlnum } from './text';
 
@@ -47,8 +47,8 @@ export const accessKeyIdRule: Rule = {
         `url?AWSAccessKeyId=${akia}&Signature=x`,
       ],
       negative: [
-        'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
-        'aws_access_key_id = AKIAXXXXXXXXXXXXXXXX',
+        `aws_access_key_id = ${DOC_EXAMPLE_KEY_ID}`,
+        `aws_access_key_id = AKIA${'X'.repeat(16)}`,
         'aws_access_key_id = <YOUR_ACCESS_KEY_ID>',
         'aws_access_key_id = ${AWS_ACCESS_KEY_ID}',
         `role unique id ${sampleKeyId('AROA', 'unique-role')} and user ${sampleKeyId('AIDA', 'unique-user')}`,

@@ -18,7 +18,7 @@ const HOST_BEFORE_AMAZON = /(?:^|[^0-9A-Za-z])(\d{12})\.(?:dkr\.ecr(?:-fips)?\.[
 const HOST_LOOKBACK = 80;
 /** From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id. */
 const ASSIGNED = /([_\-. ]?(?:ids?|numbers?|num|no))?["'`]?[ \t]{0,8}(?:=>|:=|[:=>]|(?=[ \t]))[ \t]{0,8}\[?[ \t]{0,8}["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/iy;
-/** Further ids of a list: `, "222233334444"`. */
+/** Further ids of a list: `, "<12 digits>"`. */
 const LIST_NEXT = /["'`]?[ \t]*,[ \t]*["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/y;
 /** What may stand before `account` in the name: nothing, something AWS-ish, or an AWS list name. */
 const NAME_PREFIX = /^(?:(?:.*[_.:-])?(?:aws|amazon)|allowed|trusted|target|source|management|member|root|caller|owner)?[_\-. :]{0,2}$/;

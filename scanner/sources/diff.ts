@@ -9,43 +9,14 @@
  * merge brings from one side were added, and scanned, in that side's own commit.
  */
 import type { Fragment } from '../engine';
-import { git, spawnGit } from './git';
+import { spawnGit } from './git';
 import type { SourceStats } from './text';
 
 const PATCH_OPTIONS = ['--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '-M', '-U0', '--src-prefix=a/', '--dst-prefix=b/'];
 
-const LOG_OPTIONS = ['log', '-p', '--cc', '--format=commit %H', ...PATCH_OPTIONS];
-
 /** `git log` arguments for the commits reachable from head and not from base, oldest first. */
 export function logArgs(base: string, head: string): string[] {
-  return [...LOG_OPTIONS, '--reverse', `${base}..${head}`, '--'];
-}
-
-/** Below this many commits one `git log` is quick enough; above, two run side by side. */
-const MIN_COMMITS_TO_SPLIT = 200;
-
-/**
- * The patches of base..head, oldest first. Computing diffs is nearly all of the cost and git does
- * it on one core, so a long range is split in two halves, each its own `git log --no-walk --stdin`,
- * run at once; the second half's fragments wait in memory (added lines only) until the first is done.
- */
-export async function* rangeFragments(root: string, base: string, head: string, stats: SourceStats): AsyncGenerator<Fragment> {
-  const commits = (await git(root, ['rev-list', '--reverse', `${base}..${head}`, '--'])).toString('latin1').split('\n').filter(Boolean);
-  if (commits.length < MIN_COMMITS_TO_SPLIT) {
-    yield* patchFragments(root, logArgs(base, head), stats);
-    return;
-  }
-  const middle = Math.ceil(commits.length / 2);
-  const half = (shas: string[]) => patchFragments(root, [...LOG_OPTIONS, '--no-walk=unsorted', '--stdin'], stats, `${shas.join('\n')}\n`);
-  const later = (async () => {
-    const fragments: Fragment[] = [];
-    for await (const fragment of half(commits.slice(middle))) fragments.push(fragment);
-    return fragments;
-  })();
-  // Settled here so a failure surfaces when awaited below, not as an unhandled rejection meanwhile.
-  later.catch(() => undefined);
-  yield* half(commits.slice(0, middle));
-  yield* await later;
+  return ['log', '-p', '--cc', '--format=commit %H', ...PATCH_OPTIONS, '--reverse', `${base}..${head}`, '--'];
 }
 
 export function stagedArgs(): string[] {
@@ -137,10 +108,10 @@ class PatchParser {
   }
 }
 
-/** Runs git with `args` (and `input` on stdin) in `root` and yields the added-line fragments. */
-export async function* patchFragments(root: string, args: readonly string[], stats: SourceStats, input = ''): AsyncGenerator<Fragment> {
+/** Runs git with `args` (from logArgs / stagedArgs) in `root` and yields the added-line fragments. */
+export async function* patchFragments(root: string, args: readonly string[], stats: SourceStats): AsyncGenerator<Fragment> {
   const { child, done } = spawnGit(root, args);
-  child.stdin.end(input);
+  child.stdin.end();
   const parser = new PatchParser(stats);
   // Parts of a line not ended yet: a 10 MB minified line arrives in many chunks, joined once.
   let pending: string[] = [];

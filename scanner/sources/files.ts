@@ -2,10 +2,10 @@
  * Working-tree files: the repository's tracked and untracked-not-ignored files when PATH is in a git
  * work tree (what a commit could contain), otherwise every file under PATH except `.git/`.
  */
-import { closeSync, constants, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fragment } from '../engine';
-import { git } from './git';
+import { git, spawnGit } from './git';
 import { decodeText, type SourceStats } from './text';
 
 async function gitFiles(root: string): Promise<string[] | undefined> {
@@ -18,17 +18,25 @@ async function gitFiles(root: string): Promise<string[] | undefined> {
 }
 
 /**
- * The files under `root` that contain at least one of `strings`, by `git grep -l -F` (C, several
- * threads; in a work tree the same files as `gitFiles`, elsewhere `--no-index`). Most files of a
- * tree contain no trigger at all and need not be read here. Undefined when git cannot tell (no git).
+ * Calls `onFile` with each file under `root` that contains one of `strings`, as `git grep -l -F`
+ * finds them (C, several threads, so reading and scanning overlap with the search; in a work tree
+ * the same files as `gitFiles`, elsewhere `--no-index`). Most files of a tree contain no trigger
+ * and need not be read at all. Resolves false when git could not do the search.
  */
-export async function filesContaining(root: string, strings: readonly string[], workTree: boolean): Promise<Set<string> | undefined> {
+export async function grepFiles(root: string, strings: readonly string[], workTree: boolean, onFile: (file: string) => void): Promise<boolean> {
   const args = ['grep', '-l', '-z', '-I', '-F', ...(workTree ? ['--untracked'] : ['--no-index']), ...strings.flatMap((s) => ['-e', s]), '--'];
-  try {
-    return new Set((await git(root, args, [0, 1])).toString('utf8').split('\0').filter(Boolean));
-  } catch {
-    return undefined;
+  const { child, done } = spawnGit(root, args, [0, 1]);
+  child.stdin.end();
+  let rest = '';
+  for await (const chunk of child.stdout.setEncoding('utf8')) {
+    const names = (rest + (chunk as string)).split('\0');
+    rest = names.pop() ?? '';
+    names.forEach(onFile);
   }
+  return done.then(
+    () => true,
+    () => false,
+  );
 }
 
 function walk(root: string, dir = '', out: string[] = []): string[] {
@@ -73,34 +81,10 @@ function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefi
   }
 }
 
-/** The files to scan under `root` (relative, `/` separators, sorted), without excluded ones. */
+/** The files to scan under `root` (relative, `/` separators, sorted, without excluded ones). */
 export async function listFiles(root: string, excluded: (path: string) => boolean): Promise<{ files: string[]; workTree: boolean }> {
   const tracked = await gitFiles(root);
   return { files: (tracked ?? walk(root)).filter((f) => !excluded(f)).sort(), workTree: tracked !== undefined };
-}
-
-/**
- * Splits `files` into those to read and scan, and those git grep found no trigger in (counted as
- * scanned with their size, or skipped when over `maxBytes`). lstat also drops symlinks and
- * directories (submodules).
- */
-export function sortOut(root: string, files: readonly string[], candidates: ReadonlySet<string> | undefined, maxBytes: number, stats: SourceStats): string[] {
-  if (!candidates) return [...files];
-  const toRead: string[] = [];
-  for (const file of files) {
-    if (candidates.has(file)) {
-      toRead.push(file);
-      continue;
-    }
-    const st = lstatSync(join(root, file), { throwIfNoEntry: false });
-    if (!st?.isFile()) continue;
-    if (st.size > maxBytes) stats.filesSkipped++;
-    else {
-      stats.filesScanned++;
-      stats.bytesScanned += st.size;
-    }
-  }
-  return toRead;
 }
 
 /** The fragment for one file, or undefined when it is unreadable, binary or too large (counted). */

@@ -27,9 +27,11 @@ export function git(root: string, args: readonly string[], ok: readonly number[]
   });
 }
 
-/** Starts git for streaming; `done` settles when it exits (rejects with GitError on failure). */
-export function spawnGit(root: string, args: readonly string[]): { child: ChildProcessWithoutNullStreams; done: Promise<void> } {
+/** Starts git for streaming; `done` settles when it exits (rejects with GitError on exit codes other than `ok`). */
+export function spawnGit(root: string, args: readonly string[], ok: readonly number[] = [0]): { child: ChildProcessWithoutNullStreams; done: Promise<void> } {
   const child = spawn('git', gitArgs(root, args), { stdio: ['pipe', 'pipe', 'pipe'] });
+  // git may exit before reading its input (nothing to do): EPIPE here is not the failure; the exit code is.
+  child.stdin.on('error', () => undefined);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     if (stderr.length < 10_000) stderr += chunk;
@@ -37,7 +39,7 @@ export function spawnGit(root: string, args: readonly string[]): { child: ChildP
   const done = new Promise<void>((resolve, reject) => {
     child.on('error', (err) => reject(new GitError(`cannot run git: ${err.message}`, { cause: err })));
     child.on('close', (code) => {
-      if (code === 0) resolve();
+      if (code !== null && ok.includes(code)) resolve();
       else reject(new GitError(`git ${args[0]} failed (exit ${code}): ${stderr.trim()}`));
     });
   });
