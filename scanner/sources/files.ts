@@ -18,13 +18,20 @@ async function gitFiles(root: string): Promise<string[] | undefined> {
 }
 
 /**
- * Calls `onFile` with each file under `root` that contains one of `strings`, as `git grep -l -F`
- * finds them (C, several threads, so reading and scanning overlap with the search; in a work tree
- * the same files as `gitFiles`, elsewhere `--no-index`). Most files of a tree contain no trigger
- * and need not be read at all. Resolves false when git could not do the search.
+ * How git grep is to select files: `-P` with one pattern, or `-F` with literal strings (one of them).
  */
-export async function grepFiles(root: string, strings: readonly string[], workTree: boolean, onFile: (file: string) => void): Promise<boolean> {
-  const args = ['grep', '-l', '-z', '-I', '-F', ...(workTree ? ['--untracked'] : ['--no-index']), ...strings.flatMap((s) => ['-e', s]), '--'];
+export type GrepPatterns = { perl: string } | { fixed: readonly string[] };
+
+/**
+ * Calls `onFile` with each file under `root` that matches `patterns`, as `git grep -l` finds them
+ * (C, several threads, so reading and scanning overlap with the search; in a work tree the same
+ * files as `gitFiles`, elsewhere `--no-index`). Most files of a tree hold no possible finding and
+ * need not be read at all. Resolves false when git could not do the search (e.g. built without
+ * PCRE for `-P`); files it named before failing were already passed on.
+ */
+export async function grepFiles(root: string, patterns: GrepPatterns, workTree: boolean, onFile: (file: string) => void): Promise<boolean> {
+  const select = 'perl' in patterns ? ['-P', '-e', patterns.perl] : ['-F', ...patterns.fixed.flatMap((s) => ['-e', s])];
+  const args = ['grep', '-l', '-z', '-I', ...(workTree ? ['--untracked'] : ['--no-index']), ...select, '--'];
   const { child, done } = spawnGit(root, args, [0, 1]);
   child.stdin.end();
   let rest = '';

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULES } from '../../scanner/rules';
+import { scan } from '../../scanner/scan';
+import { grepFiles } from '../../scanner/sources/files';
+import { PREFILTER_PATTERN, PREFILTER_RULE_IDS } from '../../scanner/sources/prefilter';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
+import { Repo } from './git-fixture';
+
+const random = makeRandom('prefilter-test');
+const repos: Repo[] = [];
+const repo = () => {
+  const r = new Repo();
+  repos.push(r);
+  return r;
+};
+afterAll(() => repos.forEach((r) => r.remove()));
+
+async function named(root: string): Promise<string[]> {
+  const files: string[] = [];
+  expect(await grepFiles(root, { perl: PREFILTER_PATTERN }, true, (f) => files.push(f))).toBe(true);
+  return files.sort();
+}
+
+it('was derived for exactly the rules there are', () => {
+  expect(RULES.map((r) => r.id).sort()).toEqual([...PREFILTER_RULE_IDS].sort());
+});
+
+it('names every file holding a positive sample of any rule, and the directory scan finds each', async () => {
+  const r = repo();
+  const files = RULES.flatMap((rule) => rule.samples().positive.map((text, i) => ({ path: `${rule.id}/${i}.txt`, text, rule: rule.id })));
+  files.forEach((f) => r.write(f.path, f.text));
+  r.commit('samples');
+  expect(await named(r.dir)).toEqual(files.map((f) => f.path).sort());
+  const report = await scan({ root: r.dir });
+  for (const f of files) expect({ file: f.path, found: report.findings.some((x) => x.file === f.path && x.ruleId === f.rule) }).toEqual({ file: f.path, found: true });
+});
+
+it('keeps files whose only trigger is a keyword with the secret on the next line, in any case', async () => {
+  const r = repo()
+    .write('deploy.yaml', `env:\n  - name: Aws_Secret_Access_Key\n    value: "${fakeSecretAccessKey(random)}"\n`)
+    .write('creds.json', `{\n  "sEcReTkEy":\n    "${fakeSecretAccessKey(random)}"\n}\n`);
+  expect(await named(r.dir)).toEqual(['creds.json', 'deploy.yaml']);
+  const report = await scan({ root: r.dir });
+  expect(report.findings.map((f) => [f.file, f.line, f.kind])).toEqual([
+    ['creds.json', 3, 'aws-secret-access-key'],
+    ['deploy.yaml', 3, 'aws-secret-access-key'],
+  ]);
+});
+
+it('does not read files whose keywords come without a credential shape', async () => {
+  const key = `K=${fakeAccessKeyId('AKIA', random)}\n`;
+  const r = repo()
+    .write('key.env', key)
+    .write('session.js', 'const session = req.session; // security: account settings\nconst secret = options.secret;\n')
+    .write('arn.txt', 'arn:aws:s3:::bucket and an amazon link\n');
+  const report = await scan({ root: r.dir });
+  expect(report.findings.map((f) => f.file)).toEqual(['key.env']);
+  expect(report.stats).toMatchObject({ filesScanned: 3, bytesScanned: Buffer.byteLength(readFileSync(join(r.dir, 'key.env'))) });
+});
+
+it('resolves false when git cannot run the search, so the caller can fall back', async () => {
+  const r = repo().write('a.txt', 'a\n');
+  expect(await grepFiles(r.dir, { perl: '(' }, true, () => undefined)).toBe(false);
+});
