@@ -3,7 +3,8 @@
  * (reviewable, never raw values); `--baseline` also accepts a `--format json` report, same shape.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { describeIssues, z } from './zod';
+import * as z from 'zod/mini';
+import { describeIssues } from './zod';
 import type { Finding } from '../contracts/finding';
 import { ConfigError } from './errors';
 

@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeIssues, z } from './zod';
+import * as z from 'zod/mini';
+import { describeIssues } from './zod';
 import { ConfigError } from './errors';
 
 export const DEFAULT_CONFIG_FILE = '.leakscan.json';

@@ -1,10 +1,10 @@
 /**
- * zod/mini for the config and baseline readers: the full zod build adds ~450 KB to the CLI bundle,
- * parsed on every start. Mini ships no message texts, so problems are worded here.
+ * Wording of zod/mini problems for the config and baseline readers. They use zod/mini because the
+ * full zod build adds ~450 KB to the CLI bundle, parsed on every start; mini ships no message
+ * texts, so problems are worded here. (Import zod/mini where it is used: re-exporting its namespace
+ * as a value keeps all of it, locales included, in the bundle.)
  */
-import * as z from 'zod/mini';
-
-export { z };
+import type * as z from 'zod/mini';
 
 function wording(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
