@@ -44,7 +44,7 @@ VOLUME ["/scratch"]
 WORKDIR /scratch
 
 # Root-owned and not writable by the scanner user.
-COPY --from=build /out/leakscan.js /app/leakscan.js
+COPY --from=build /out/ /app/
 USER ${SCANNER_UID}:${SCANNER_UID}
 # A batch task: ECS watches the exit code (0 done, 2 failed), not a health endpoint.
 HEALTHCHECK NONE

@@ -1,7 +1,8 @@
 /**
- * Trigger Lambda bundle: size of the real bundleLambda() output and the cold `require` time of that
- * file in fresh node processes (what Lambda pays at init before the handler runs), against the goals
+ * Trigger Lambda bundle: size of the real bundleLambda() output and the cold `require` time of its
+ * index.js in fresh node processes (what Lambda pays at init before the handler runs), against the goals
  * (≤ 250 KB, ≤ 100 ms) and a peer measured in the same run: requiring an empty file (process noise).
+ * repositories.js, loaded only by a schedule tick without a watched list, is sized but has no goal.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,7 @@ export async function run(): Promise<void> {
     const started = performance.now();
     const bundle = join(bundleLambda(dir), 'index.js');
     const buildMs = performance.now() - started;
+    const lazyKb = statSync(join(dir, 'repositories.js')).size / 1024;
     const empty = join(dir, 'empty.js');
     writeFileSync(empty, '');
 
@@ -49,7 +51,8 @@ export async function run(): Promise<void> {
     const noise = coldRequireMs(empty);
     const row = (what: string, value: string, goal: string, verdict: string): string => `${what.padEnd(34)} ${value.padStart(12)} ${goal.padStart(9)}  ${verdict}`;
     console.log(row('measure', 'value', 'goal', ''));
-    console.log(row('bundle size (minified)', `${sizeKb.toFixed(1)} KB`, `${GOAL_KB} KB`, sizeKb <= GOAL_KB ? 'ok' : 'OVER'));
+    console.log(row('index.js size (minified)', `${sizeKb.toFixed(1)} KB`, `${GOAL_KB} KB`, sizeKb <= GOAL_KB ? 'ok' : 'OVER'));
+    console.log(row('repositories.js (lazy), minified', `${lazyKb.toFixed(1)} KB`, '', ''));
     console.log(row(`cold require, mean of ${RUNS}`, `${mean(handler).toFixed(1)} ms`, `${GOAL_MS} ms`, mean(handler) <= GOAL_MS ? 'ok' : 'OVER'));
     console.log(row(`cold require, median / min`, `${median(handler).toFixed(1)} / ${Math.min(...handler).toFixed(1)}`, '', ''));
     console.log(row('peer: require of an empty file', `${mean(noise).toFixed(2)} ms`, '', ''));

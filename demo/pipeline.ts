@@ -183,8 +183,11 @@ export function triggerEnvironment(resources: MotoResources, cloneUrlTemplate: s
   };
 }
 
-/** Keeps the handler's INFO lines and EMF metrics out of test and demo output (errors still print). */
-export const QUIET_TRIGGER = { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' };
+/**
+ * Keeps the handler's INFO lines and EMF metrics out of test and demo output (errors still print): the
+ * application log level as Lambda passes it (lambda/config.ts readLogLevel).
+ */
+export const QUIET_TRIGGER = { AWS_LAMBDA_LOG_LEVEL: 'ERROR' };
 
 export type TriggerHandler = (event: unknown) => Promise<{ started: number; duplicate: number; ignored: number; rejected: number; failed: number }>;
 

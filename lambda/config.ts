@@ -1,9 +1,11 @@
 /**
- * The one reader of the Lambda's configuration (LAMBDA_ENV, set by the trigger stack). Read once at cold
- * start; every problem is reported in one ConfigError so a bad deployment fails loudly at init.
+ * The one reader of the Lambda's configuration (LAMBDA_ENV, set by the trigger stack, and the log level
+ * Lambda sets). Read once at cold start; every LAMBDA_ENV problem is reported in one ConfigError so a
+ * bad deployment fails loudly at init.
  */
 import { DEFAULT_CLONE_URL_TEMPLATE, LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../contracts/env';
 import { repositoryNameSchema } from '../contracts/events';
+import { LOG_THRESHOLDS, isLogThreshold, type LogThreshold } from '../contracts/log';
 import { ConfigError } from './errors';
 
 export const CAPACITY_STRATEGIES = ['FARGATE', 'FARGATE_SPOT'] as const;
@@ -83,4 +85,14 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaCo
     watchedRepositories: splitList(raw.watchedRepositories),
     notifyClean: raw.notifyClean === 'true',
   };
+}
+
+/**
+ * Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's application log level (the trigger stack sets
+ * INFO); outside Lambda it is usually unset, which means INFO as well.
+ */
+export function readLogLevel(env: NodeJS.ProcessEnv = process.env): LogThreshold {
+  const value = env.AWS_LAMBDA_LOG_LEVEL?.trim().toLowerCase() || 'info';
+  if (!isLogThreshold(value)) throw new ConfigError(`AWS_LAMBDA_LOG_LEVEL=${JSON.stringify(env.AWS_LAMBDA_LOG_LEVEL)} is not one of ${LOG_THRESHOLDS.join(', ').toUpperCase()}`);
+  return value;
 }

@@ -4,15 +4,11 @@
  * builds the SDK clients, which take their endpoint and credentials from the environment
  * (AWS_ENDPOINT_URL too, which is how the integration test points them at moto).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createLogger } from '../contracts/log';
 import { createHandler } from './app';
-import { readLambdaConfig } from './config';
-
-const SERVICE = 'leakscan-trigger';
+import { readLambdaConfig, readLogLevel } from './config';
 
 export const handler = createHandler({
   config: readLambdaConfig(),
@@ -20,7 +16,8 @@ export const handler = createHandler({
   // tick) slows down when ECS throttles instead of burning its retries.
   ecs: new ECSClient({ retryMode: 'adaptive', maxAttempts: 6 }),
   sqs: new SQSClient({}),
-  codecommit: new CodeCommitClient({ retryMode: 'adaptive' }),
-  logger: new Logger({ serviceName: SERVICE }),
-  metrics: new Metrics({ namespace: 'leakscan', serviceName: SERVICE }),
+  // Loaded on first use only: the bundle keeps this import as a require of repositories.js, its own
+  // file next to index.js, so a cold start does not pay for the CodeCommit client.
+  listRepositories: async () => (await import('./repositories.js')).listAllRepositories(),
+  log: createLogger({ service: 'leakscan-trigger' }, { level: readLogLevel() }),
 });

@@ -1,8 +1,8 @@
 /**
- * Scheduled full scans: which repositories, and a paced fan-out so one schedule tick cannot use up
- * the account's RunTask rate (Fargate: 20 calls/s, shared with PR-triggered scans).
+ * Scheduled full scans: a paced fan-out so one schedule tick cannot use up the account's RunTask rate
+ * (Fargate: 20 calls/s, shared with PR-triggered scans). Which repositories: the watched list, or
+ * lambda/repositories.ts.
  */
-import { paginateListRepositories, type CodeCommitClient } from '@aws-sdk/client-codecommit';
 
 export interface PaceOptions {
   /** Upper bound on calls started per second. */
@@ -19,15 +19,6 @@ export const DEFAULT_PACE: PaceOptions = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-
-/** Every repository name in the account and Region, following ListRepositories pages. */
-export async function listAllRepositories(codecommit: CodeCommitClient): Promise<string[]> {
-  const names: string[] = [];
-  for await (const page of paginateListRepositories({ client: codecommit }, {})) {
-    for (const repository of page.repositories ?? []) if (repository.repositoryName) names.push(repository.repositoryName);
-  }
-  return names;
-}
 
 /**
  * Runs `work` for every item with at most `concurrency` in flight and start times at least

@@ -3,6 +3,7 @@
  * trigger stack calls bundleLambda() while constructing its TerraformAsset during `cdktf synth`.
  */
 import { buildSync, type BuildOptions } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..');
@@ -20,26 +21,50 @@ const common: BuildOptions = {
   sourcemap: false,
 };
 
-/** The trigger Lambda: dist/lambda/index.js exporting `handler`. Returns the output directory. */
+/**
+ * The trigger Lambda: dist/lambda/index.js exporting `handler`, and repositories.js beside it. Returns
+ * the output directory, which holds exactly these two files.
+ */
 export function bundleLambda(outdir = join(ROOT, 'dist', 'lambda')): string {
+  // The directory is the deployment package (the trigger stack zips all of it): nothing from an
+  // earlier build may ride along.
+  rmSync(outdir, { recursive: true, force: true });
   buildSync({
     ...common,
-    entryPoints: [join(ROOT, 'lambda', 'handler.ts')],
-    outfile: join(outdir, 'index.js'),
+    entryPoints: { index: join(ROOT, 'lambda', 'handler.ts'), repositories: join(ROOT, 'lambda', 'repositories.ts') },
+    outdir,
+    // The handler loads lambda/repositories.ts with import() on first use. Inside index.js the CodeCommit
+    // client would load on every cold start; external, the import stays require("./repositories.js"),
+    // which CommonJS resolves against index.js's own directory: the repositories.js entry point above.
+    external: ['./repositories.js'],
     // The SDK's ES module builds tree-shake per command; its CommonJS builds are one file a package.
     mainFields: ['module', 'main'],
-    // Those builds load node:http lazily with import(); as require() they also load in a jest vm.
+    // Those builds load node:http lazily with import(), as the handler loads repositories.js; as
+    // require() they also load in a jest vm.
     supported: { 'dynamic-import': false },
     alias: { '@aws-sdk/credential-provider-node': join(ROOT, 'lambda', 'env-credentials.ts') },
   });
   return outdir;
 }
 
-/** The scanner CLI and Fargate entrypoint: dist/scanner/leakscan.js. Returns the file path. */
+/**
+ * The scanner CLI and Fargate entrypoint: dist/scanner/leakscan.js, and task/main.js beside it.
+ * Returns the path of leakscan.js.
+ */
 export function bundleScanner(outdir = join(ROOT, 'dist', 'scanner')): string {
-  const outfile = join(outdir, 'leakscan.js');
-  buildSync({ ...common, entryPoints: [join(ROOT, 'scanner', 'bin.ts')], outfile, banner: { js: '#!/usr/bin/env node' } });
-  return outfile;
+  // The directory is what the image copies: nothing from an earlier build may ride along.
+  rmSync(outdir, { recursive: true, force: true });
+  buildSync({
+    ...common,
+    entryPoints: { leakscan: join(ROOT, 'scanner', 'bin.ts'), 'task/main': join(ROOT, 'scanner', 'task', 'main.ts') },
+    outdir,
+    // bin.ts requires the task only for `leakscan task`. Inside leakscan.js its AWS SDK clients would
+    // be parsed on every `scan` (a pre-commit hook runs it on each commit); external, the require
+    // stays require("./task/main"), which resolves to the task/main.js entry point above.
+    external: ['./task/main'],
+    banner: { js: '#!/usr/bin/env node' },
+  });
+  return join(outdir, 'leakscan.js');
 }
 
 if (require.main === module) {

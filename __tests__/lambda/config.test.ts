@@ -1,5 +1,5 @@
 import { DEFAULT_CLONE_URL_TEMPLATE, LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../../contracts/env';
-import { readLambdaConfig } from '../../lambda/config';
+import { readLambdaConfig, readLogLevel } from '../../lambda/config';
 import { ConfigError } from '../../lambda/errors';
 import { lambdaEnv } from './support';
 
@@ -80,5 +80,24 @@ describe('readLambdaConfig', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('readLogLevel', () => {
+  it.each([
+    [undefined, 'info'],
+    ['', 'info'],
+    ['INFO', 'info'],
+    ['DEBUG', 'debug'],
+    ['TRACE', 'trace'],
+    ['WARN', 'warn'],
+    ['ERROR', 'error'],
+    ['FATAL', 'fatal'],
+  ])('reads AWS_LAMBDA_LOG_LEVEL=%j as %s', (value, level) => {
+    expect(readLogLevel({ AWS_LAMBDA_LOG_LEVEL: value })).toBe(level);
+  });
+
+  it('fails with the accepted values on anything else', () => {
+    expect(() => readLogLevel({ AWS_LAMBDA_LOG_LEVEL: 'verbose' })).toThrow(new ConfigError('AWS_LAMBDA_LOG_LEVEL="verbose" is not one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL'));
   });
 });

@@ -1,13 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CodeCommitClient, ListRepositoriesCommand } from '@aws-sdk/client-codecommit';
 import { ConflictException, ECSClient, RunTaskCommand, type RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TASK_ENV } from '../../contracts/env';
+import { createLogger, type LogThreshold } from '../../contracts/log';
 import { createHandler } from '../../lambda/app';
 import type { LambdaConfig } from '../../lambda/config';
-import { FanOutError, RetryableTaskStartError } from '../../lambda/errors';
+import { FanOutError, RetryableTaskStartError, TaskStartError } from '../../lambda/errors';
+import { listAllRepositories } from '../../lambda/repositories';
 import { clientToken } from '../../lambda/runtask';
 import { captureOutput, prEvent, REFERENCE_PR_EVENT, scheduledEvent, testConfig } from './support';
 
@@ -17,14 +17,13 @@ const codecommitMock = mockClient(CodeCommitClient);
 const region = 'us-east-1';
 let output: ReturnType<typeof captureOutput>;
 
-function handlerWith(config: Partial<LambdaConfig> = {}) {
+function handlerWith(config: Partial<LambdaConfig> = {}, level?: LogThreshold) {
   return createHandler({
     config: testConfig(config),
     ecs: new ECSClient({ region }),
     sqs: new SQSClient({ region }),
-    codecommit: new CodeCommitClient({ region }),
-    logger: new Logger({ serviceName: 'leakscan-trigger' }),
-    metrics: new Metrics({ namespace: 'leakscan', serviceName: 'leakscan-trigger' }),
+    listRepositories: () => listAllRepositories(new CodeCommitClient({ region })),
+    log: createLogger({ service: 'leakscan-trigger' }, { ...(level && { level }) }),
     pace: { perSecond: 1000, concurrency: 3, now: () => 0, sleep: async () => undefined },
   });
 }
@@ -64,20 +63,48 @@ describe('pull request events', () => {
     expect(input?.clientToken).toBe(clientToken(['pr', 'payments-service', '42', REFERENCE_PR_EVENT.detail.sourceCommit]));
     expect(JSON.stringify(input)).not.toMatch(/feature\/s3-upload|refs\/heads/);
     expect(output.logs()).toEqual([
-      expect.objectContaining({ level: 'INFO', message: 'scan task started', correlation_id: REFERENCE_PR_EVENT.id, repository: 'payments-service', pullRequestId: '42' }),
+      expect.objectContaining({ level: 'info', event: 'scan task started', correlationId: REFERENCE_PR_EVENT.id, repository: 'payments-service', pullRequestId: '42' }),
     ]);
     expect(metricValues()).toEqual({ started: 1, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
+    expect(output.metrics()[0]).toMatchObject({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'leakscan',
+            Dimensions: [['service']],
+            Metrics: ['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => ({ Name: name, Unit: 'Count' })),
+          },
+        ],
+      },
+      service: 'leakscan-trigger',
+      correlationId: REFERENCE_PR_EVENT.id,
+    });
   });
 
-  it('adds the Lambda request id to every line, and keeps no keys from one invocation to the next', async () => {
+  it('adds the Lambda request id and function name to every line, and keeps no keys from one invocation to the next', async () => {
     const handler = handlerWith();
     const context = { awsRequestId: 'req-1', functionName: 'leakscan-trigger', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:leakscan-trigger', memoryLimitInMB: '256' };
-    await handler(prEvent(), context as never);
+    await handler(prEvent(), context);
     await handler('not an event');
     const [started, rejected] = output.logs();
-    expect(started).toMatchObject({ function_request_id: 'req-1', correlation_id: REFERENCE_PR_EVENT.id, detailType: 'CodeCommit Pull Request State Change' });
-    expect(rejected).not.toHaveProperty('correlation_id');
-    expect(rejected).not.toHaveProperty('detailType');
+    const invocationKeys = {
+      requestId: 'req-1',
+      functionName: 'leakscan-trigger',
+      correlationId: REFERENCE_PR_EVENT.id,
+      detailType: 'CodeCommit Pull Request State Change',
+    };
+    expect(started).toMatchObject(invocationKeys);
+    expect(output.metrics()[0]).toMatchObject(invocationKeys);
+    for (const key of Object.keys(invocationKeys)) expect(rejected).not.toHaveProperty(key);
+  });
+
+  it('writes nothing below the configured level: at WARN, errors only (the metrics line is INFO, as Lambda treats it)', async () => {
+    ecsMock.on(RunTaskCommand).resolves({ failures: [{ reason: 'MISSING' }] });
+    await handlerWith({}, 'warn')(prEvent({ event: 'pullRequestStatusChanged', pullRequestStatus: 'Closed' }));
+    await expect(handlerWith({}, 'warn')(prEvent())).rejects.toThrow(TaskStartError);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'error', event: 'scan task not started' })]);
+    expect(output.metrics()).toEqual([]);
   });
 
   it('starts the same token for a redelivered event and counts a token conflict as a duplicate', async () => {
@@ -87,7 +114,7 @@ describe('pull request events', () => {
     await expect(handler(prEvent({ destinationCommit: 'f'.repeat(40) }))).resolves.toMatchObject({ started: 0, duplicate: 1 });
     const [first, second] = runTaskInputs();
     expect(second?.clientToken).toBe(first?.clientToken);
-    expect(output.logs().at(-1)).toMatchObject({ message: 'scan task already started' });
+    expect(output.logs().at(-1)).toMatchObject({ event: 'scan task already started' });
   });
 
   it('gives a new push (new source commit) a new token', async () => {
@@ -110,21 +137,23 @@ describe('pull request events', () => {
     expect(summary).toMatchObject({ ignored: 1, started: 0, rejected: 0 });
     expect(runTaskInputs()).toHaveLength(0);
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
-    expect(output.logs()).toEqual([expect.objectContaining({ level: 'INFO', message: expect.stringMatching(/^event ignored/), prEvent: kind })]);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'info', event: expect.stringMatching(/^event ignored/), prEvent: kind })]);
     expect(metricValues()).toMatchObject({ ignored: 1 });
   });
 
   it('fails the invocation on a retryable RunTask failure so Lambda retries, and counts it', async () => {
     ecsMock.on(RunTaskCommand).resolves({ failures: [{ reason: 'RESOURCE:MEMORY' }] });
     await expect(handlerWith()(prEvent())).rejects.toBeInstanceOf(RetryableTaskStartError);
-    expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'scan task not started', retryable: true })]);
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'error', event: 'scan task not started', retryable: true, error: expect.objectContaining({ name: 'RetryableTaskStartError' }) }),
+    ]);
     expect(metricValues()).toMatchObject({ failed: 1, started: 0 });
   });
 
   it('fails the invocation on a configuration failure too, logged as not retryable', async () => {
     ecsMock.on(RunTaskCommand).resolves({ failures: [{ reason: 'MISSING' }] });
     await expect(handlerWith()(prEvent())).rejects.toThrow('RunTask started no task: MISSING');
-    expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', retryable: false })]);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'error', retryable: false })]);
   });
 });
 
@@ -149,7 +178,7 @@ describe('events that can never succeed', () => {
     expect(JSON.parse(message.MessageBody!)).toEqual(event);
     expect(message.MessageAttributes?.reason?.DataType).toBe('String');
     expect(message.MessageAttributes?.reason?.StringValue).toContain(reason);
-    expect(output.logs()).toEqual([expect.objectContaining({ level: 'ERROR', reason: expect.stringContaining(reason) })]);
+    expect(output.logs()).toEqual([expect.objectContaining({ level: 'error', reason: expect.stringContaining(reason) })]);
     expect(metricValues()).toMatchObject({ rejected: 1 });
   });
 
@@ -202,7 +231,7 @@ describe('scheduled events', () => {
     expect((error as FanOutError).failedRepositories).toEqual(['b', 'd']);
     expect((error as Error).message).toBe('2 of 5 scheduled scans did not start: b, d');
     expect(((error as Error).cause as AggregateError).errors).toHaveLength(2);
-    expect(output.logs()).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^scheduled fan-out incomplete/), failedRepositories: ['b', 'd'] }));
+    expect(output.logs()).toContainEqual(expect.objectContaining({ event: expect.stringMatching(/^scheduled fan-out incomplete/), failedRepositories: ['b', 'd'] }));
     expect(metricValues()).toEqual({ started: 2, duplicate: 1, ignored: 0, rejected: 0, failed: 2 });
   });
 });

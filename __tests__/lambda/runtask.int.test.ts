@@ -4,9 +4,13 @@
  * definition, VPC, subnet, security group and the rejected-event queue exist in moto; the handler is
  * configured through LAMBDA_ENV exactly as the trigger stack configures it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
@@ -20,7 +24,7 @@ import { LAMBDA_ENV, SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/en
 import type { TriggerSummary } from '../../lambda/app';
 import { bundleLambda } from '../../scripts/bundle';
 import { startMoto, type MotoServer } from '../support/moto';
-import { prEvent } from './support';
+import { prEvent, scheduledEvent } from './support';
 
 const bundleDir = mkdtempSync(join(tmpdir(), 'leakscan-lambda-int-'));
 let moto: MotoServer;
@@ -78,9 +82,32 @@ async function recordedRunTaskBodies(): Promise<Array<Record<string, unknown>>> 
     .map((entry) => JSON.parse(entry.body_encoded ? Buffer.from(entry.body, 'base64').toString('utf8') : entry.body) as Record<string, unknown>);
 }
 
+/**
+ * CodeCommit ListRepositories, one page per array, for the SDK (AWS_ENDPOINT_URL_CODECOMMIT): moto 5.2.5
+ * creates and gets repositories but answers ListRepositories with HTTP 500 (NotImplementedError).
+ */
+async function serveListRepositories(pages: string[][]): Promise<{ endpoint: string; targets: string[]; close: () => Promise<void> }> {
+  const targets: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      targets.push(String(request.headers['x-amz-target']));
+      const page = Number((JSON.parse(body || '{}') as { nextToken?: string }).nextToken ?? 0);
+      const next = page + 1 < pages.length ? { nextToken: String(page + 1) } : {};
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ repositories: (pages[page] ?? []).map((repositoryName) => ({ repositoryName })), ...next }));
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, targets, close: () => new Promise((closed) => server.close(() => closed())) };
+}
+
 beforeAll(async () => {
   moto = await startMoto();
-  Object.assign(process.env, moto.env, { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
+  // As Lambda passes the function's application log level: keeps INFO lines and metrics out of the output.
+  Object.assign(process.env, moto.env, { AWS_LAMBDA_LOG_LEVEL: 'WARN' });
   ecs = new ECSClient({});
   sqs = new SQSClient({});
 
@@ -183,6 +210,29 @@ it('sends an invalid event to the rejected-event queue once, with its reason', a
   expect(Messages).toHaveLength(1);
   expect(JSON.parse(Messages[0]?.Body ?? '')).toEqual(event);
   expect(Messages[0]?.MessageAttributes?.reason?.StringValue).toContain('detail.sourceCommit');
+});
+
+it('lists every repository for a schedule tick with no watched list, through repositories.js loaded beside index.js', async () => {
+  const index = join(bundleDir, 'index.js');
+  // The CodeCommit client (its JSON protocol target prefix) is in repositories.js only.
+  expect(readFileSync(index, 'utf8')).not.toContain('CodeCommit_20150413');
+  expect(readFileSync(join(bundleDir, 'repositories.js'), 'utf8')).toContain('CodeCommit_20150413');
+
+  const codecommit = await serveListRepositories([['alpha-service', 'beta-service'], ['gamma-service']]);
+  try {
+    // Node's own module loader, not jest's, started in another directory: as Lambda's runtime requires index.js.
+    const probe = 'require(process.argv[1]).handler(JSON.parse(process.argv[2])).then((summary) => process.stdout.write(JSON.stringify(summary)))';
+    const { stdout } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', probe, index, JSON.stringify(scheduledEvent())], {
+      cwd: tmpdir(),
+      env: { ...process.env, AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint },
+    });
+    expect(JSON.parse(stdout)).toEqual({ started: 3, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
+  } finally {
+    await codecommit.close();
+  }
+  expect(codecommit.targets).toEqual(['CodeCommit_20150413.ListRepositories', 'CodeCommit_20150413.ListRepositories']);
+  const scheduled = (await describe(await allTaskArns())).filter((task) => task.startedBy === 'leakscan/scheduled');
+  expect(scheduled.map((task) => task.tags?.find((tag) => tag.key === 'leakscan:repository')?.value).sort()).toEqual(['alpha-service', 'beta-service', 'gamma-service']);
 });
 
 it('turns a burst of 1,000 distinct events into 1,000 tasks without an unhandled error', async () => {

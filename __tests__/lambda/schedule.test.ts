@@ -1,6 +1,4 @@
-import { CodeCommitClient, ListRepositoriesCommand } from '@aws-sdk/client-codecommit';
-import { mockClient } from 'aws-sdk-client-mock';
-import { listAllRepositories, paced, type PaceOptions } from '../../lambda/schedule';
+import { paced, type PaceOptions } from '../../lambda/schedule';
 
 /** A virtual clock: sleepers wake earliest-first and time jumps to their deadline, so nothing waits. */
 function virtualPace(perSecond: number, concurrency: number): PaceOptions & { starts: number[] } {
@@ -56,19 +54,5 @@ describe('paced', () => {
 
   it('does nothing for no items', async () => {
     await expect(paced([], async () => 1, virtualPace(10, 4))).resolves.toEqual([]);
-  });
-});
-
-describe('listAllRepositories', () => {
-  it('follows ListRepositories pages', async () => {
-    const mock = mockClient(CodeCommitClient);
-    mock
-      .on(ListRepositoriesCommand, { nextToken: undefined })
-      .resolves({ repositories: [{ repositoryName: 'a' }, { repositoryName: 'b' }], nextToken: 'page-2' })
-      .on(ListRepositoriesCommand, { nextToken: 'page-2' })
-      .resolves({ repositories: [{ repositoryName: 'c' }, {}] });
-    await expect(listAllRepositories(new CodeCommitClient({ region: 'us-east-1' }))).resolves.toEqual(['a', 'b', 'c']);
-    expect(mock.commandCalls(ListRepositoriesCommand)).toHaveLength(2);
-    mock.restore();
   });
 });

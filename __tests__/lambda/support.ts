@@ -65,7 +65,7 @@ export function testConfig(overrides: Partial<LambdaConfig> = {}): LambdaConfig 
   };
 }
 
-/** Captures what Powertools prints: it writes through its own Console on process.stdout / process.stderr. */
+/** Captures the handler's JSON lines (contracts/log.ts writes to process.stdout; stderr too, so nothing escapes). */
 export function captureOutput(): { logs: () => Array<Record<string, unknown>>; metrics: () => Array<Record<string, unknown>>; restore: () => void } {
   const lines: string[] = [];
   const record = (chunk: string | Uint8Array): boolean => {

@@ -112,3 +112,17 @@ it('reports on a large directory exactly what an in-process scan reports', async
   expect(cli.findings.map((f) => [f.file, f.fingerprint])).toEqual(inProcess.findings.map((f) => [f.file, f.fingerprint]));
   expect(cli.stats.filesScanned).toBe(800);
 });
+
+it('loads the task bundle only for `leakscan task`: `scan` runs without it', () => {
+  // `task` finds task/main.js beside leakscan.js (no overrides here: exit 2 naming the missing variables).
+  const task = spawnSync(process.execPath, [cli, 'task'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  expect(task.status).toBe(2);
+  expect(task.stdout).toContain('"event":"invalid-configuration"');
+  const alone = mkdtempSync(join(work, 'alone-'));
+  const copy = join(alone, 'leakscan.js');
+  writeFileSync(copy, readFileSync(cli));
+  const r = spawnSync(process.execPath, [copy, 'scan', dir, '--format', 'json'], { encoding: 'utf8' });
+  expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 1, stderr: '' });
+  expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toHaveLength(2);
+  expect(spawnSync(process.execPath, [copy, 'task'], { encoding: 'utf8' }).stderr).toContain("Cannot find module './task/main'");
+});

@@ -21,13 +21,15 @@ describe('synth entry point', () => {
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
     expect(Object.keys(manifest.stacks).sort()).toEqual(CONCERNS.map((c) => `leakscan-dev-${c}`));
     for (const stack of Object.values(manifest.stacks)) expect(existsSync(join(outdir, stack.synthesizedStackPath))).toBe(true);
-    // The trigger's asset is the real esbuild bundle of lambda/handler.ts, zipped.
+    // The trigger's asset is the real esbuild bundle of lambda/handler.ts, zipped, with the lazily loaded
+    // repositories.js that index.js requires from its own directory.
     const trigger = JSON.parse(readFileSync(join(outdir, manifest.stacks['leakscan-dev-trigger']!.synthesizedStackPath), 'utf8')) as {
       resource: { aws_lambda_function: Record<string, { filename: string }> };
     };
     const [fn] = Object.values(trigger.resource.aws_lambda_function);
     const zip = readFileSync(join(outdir, 'stacks', 'leakscan-dev-trigger', fn!.filename));
     expect(zip.includes('index.js')).toBe(true);
+    expect(zip.includes('repositories.js')).toBe(true);
     expect(zip.length).toBeGreaterThan(1000);
   }, 120_000);
 });

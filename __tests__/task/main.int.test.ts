@@ -9,9 +9,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TASK_ENV } from '../../contracts/env';
+import { createLogger } from '../../contracts/log';
 import { createSampleRepository, type SampleRepository } from '../../demo/pipeline';
 import { runTask } from '../../scanner/task/main';
-import { createLogger } from '../../scanner/task/log';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:leakscan-findings';
 const sns = mockClient(SNSClient);
@@ -52,7 +52,7 @@ function prEnv(sample: SampleRepository, overrides: Record<string, string> = {})
 
 async function run(env: NodeJS.ProcessEnv): Promise<{ code: number; logs: Array<Record<string, unknown>>; text: string }> {
   const lines: string[] = [];
-  const code = await runTask(env, createLogger({ component: 'test' }, (line) => lines.push(line)));
+  const code = await runTask(env, createLogger({ service: 'test' }, { write: (line) => lines.push(line) }));
   return { code, logs: lines.map((line) => JSON.parse(line) as Record<string, unknown>), text: lines.join('\n') };
 }
 

@@ -12,6 +12,7 @@ import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { tmpdir } from 'node:os';
 import type { ScanReport } from '../../contracts/finding';
+import { createLogger, describeError, type Logger } from '../../contracts/log';
 import { postPullRequestComments, type PullRequestRef } from '../notify/comments';
 import { buildFindingsMessage, publicFinding } from '../notify/message';
 import { publishFindings } from '../notify/sns';
@@ -20,7 +21,6 @@ import { scan } from '../scan';
 import { fetchForScan, type Workspace } from './clone';
 import { codeCommitGitCredentials, parseCodeCommitUrl } from './codecommit-credentials';
 import { readTaskConfig, TaskConfigError, type TaskConfig } from './config';
-import { createLogger, describeError, type Logger } from './log';
 
 const EMPTY_REPORT: ScanReport = { findings: [], stats: { filesScanned: 0, bytesScanned: 0, suppressed: 0, durationMs: 0 } };
 
@@ -34,7 +34,7 @@ function scanContext(config: TaskConfig): ScanContext {
   return { repository: config.repository, mode: 'pr', region, ...config.pullRequest };
 }
 
-export async function runTask(env: NodeJS.ProcessEnv = process.env, baseLog: Logger = createLogger({ component: 'leakscan-task' })): Promise<number> {
+export async function runTask(env: NodeJS.ProcessEnv = process.env, baseLog: Logger = createLogger({ service: 'leakscan-task' })): Promise<number> {
   let config: TaskConfig;
   try {
     config = readTaskConfig(env);
