@@ -43,3 +43,14 @@ export class Repo {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** A factory of fresh repositories that are all removed after the calling test file's tests. */
+export function tempRepos(): () => Repo {
+  const repos: Repo[] = [];
+  afterAll(() => repos.forEach((r) => r.remove()));
+  return () => {
+    const r = new Repo();
+    repos.push(r);
+    return r;
+  };
+}

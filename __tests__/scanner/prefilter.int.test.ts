@@ -5,16 +5,10 @@ import { scan } from '../../scanner/scan';
 import { grepFiles } from '../../scanner/sources/files';
 import { PREFILTER_PATTERN, PREFILTER_RULE_IDS } from '../../scanner/sources/prefilter';
 import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
-import { Repo } from './git-fixture';
+import { tempRepos } from './git-fixture';
 
 const random = makeRandom('prefilter-test');
-const repos: Repo[] = [];
-const repo = () => {
-  const r = new Repo();
-  repos.push(r);
-  return r;
-};
-afterAll(() => repos.forEach((r) => r.remove()));
+const repo = tempRepos();
 
 async function named(root: string): Promise<string[]> {
   const files: string[] = [];

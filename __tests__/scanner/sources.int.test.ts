@@ -5,17 +5,11 @@ import { join } from 'node:path';
 import { GitError, UsageError } from '../../scanner/errors';
 import { scan } from '../../scanner/scan';
 import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
-import { Repo } from './git-fixture';
+import { Repo, tempRepos } from './git-fixture';
 
 const random = makeRandom('sources-test');
 const key = () => fakeAccessKeyId('AKIA', random);
-const repos: Repo[] = [];
-const repo = () => {
-  const r = new Repo();
-  repos.push(r);
-  return r;
-};
-afterAll(() => repos.forEach((r) => r.remove()));
+const repo = tempRepos();
 
 const where = (findings: Array<{ file: string; line: number; commit?: string }>) => findings.map((f) => [f.file, f.line, f.commit]);
 
