@@ -20,7 +20,7 @@ Scan options:
   --format F             text (default), json or sarif
   --baseline F           suppress findings whose fingerprint is in F
   --write-baseline F     write the current findings' fingerprints to F and exit 0
-  --config F             config file (default PATH/.leakscan.json when present)
+  --config F             config file (default .leakscan.json in PATH, or in REV for --tree, when present)
   --max-file-size N      skip files larger than N bytes (suffix k, m or g allowed)
   --no-redact            print raw values (local use only; never in CI logs)
 

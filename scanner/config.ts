@@ -1,6 +1,7 @@
 /**
- * The one reader of scanner configuration: `.leakscan.json` at the scanned root (or `--config F`),
- * validated with zod at start so a mistake fails the run with a message naming the field.
+ * The one reader of scanner configuration: `.leakscan.json` at the scanned root (or `--config F`, or
+ * in the scanned commit for `--tree`), validated with zod at start so a mistake fails the run with a
+ * message naming the field.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,28 +37,36 @@ export interface ScanConfig {
   maxFileBytes: number;
 }
 
-function readJson(file: string): unknown {
+/**
+ * Validates config JSON; `text` undefined (no config file) means the defaults. `source` names the
+ * config in errors: a path, or `REV:.leakscan.json` for one read from a commit.
+ */
+export function parseConfig(text: string | undefined, source: string): ScanConfig {
+  let raw: unknown = {};
+  if (text !== undefined) {
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`config ${source} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid config ${source}: ${describeIssues(parsed.error)}`, { cause: parsed.error });
+  }
+  const { exclude, allow, maxFileBytes } = parsed.data;
+  return { exclude, allow: allow.map((pattern) => new RegExp(pattern)), maxFileBytes: maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+}
+
+/** Reads `configFile`, or `.leakscan.json` under `root` if present; defaults otherwise. */
+export function loadConfig(root: string, configFile?: string): ScanConfig {
+  const file = configFile ?? join(root, DEFAULT_CONFIG_FILE);
+  if (configFile === undefined && !existsSync(file)) return parseConfig(undefined, file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read config ${file}: ${(err as Error).message}`, { cause: err });
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`config ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** Reads `configFile`, or `.leakscan.json` under `root` if present; defaults otherwise. */
-export function loadConfig(root: string, configFile?: string): ScanConfig {
-  const file = configFile ?? join(root, DEFAULT_CONFIG_FILE);
-  const raw = configFile !== undefined || existsSync(file) ? readJson(file) : {};
-  const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(`invalid config ${file}: ${describeIssues(parsed.error)}`, { cause: parsed.error });
-  }
-  const { exclude, allow, maxFileBytes } = parsed.data;
-  return { exclude, allow: allow.map((source) => new RegExp(source)), maxFileBytes: maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+  return parseConfig(text, file);
 }

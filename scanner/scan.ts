@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Finding, ScanReport } from '../contracts/finding';
 import { readBaseline } from './baseline';
-import { loadConfig } from './config';
+import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, type ScanConfig } from './config';
 import { scanFragment, type Fragment, type RevealedFinding, type Suppressions } from './engine';
 import { triggerStrings } from './engine/detect';
 import { UsageError } from './errors';
@@ -17,7 +17,7 @@ import { grepFiles, listFiles, readFragment } from './sources/files';
 import { PREFILTER_PATTERN } from './sources/prefilter';
 import { resolveCommit } from './sources/git';
 import type { SourceStats } from './sources/text';
-import { treeFragments } from './sources/tree';
+import { readCommitFile, treeFragments } from './sources/tree';
 
 export interface ScanOptions {
   /** Directory to scan, or the repository for `diff` / `staged` / `tree`. */
@@ -128,11 +128,20 @@ function byLocation(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
 }
 
+/**
+ * `--config`, else `.leakscan.json`: for `--tree REV` the one in REV, which is what is being scanned
+ * (a bare or --no-checkout clone has no file at the root to read), else the one at the root.
+ */
+async function readConfig({ root, tree, configFile }: ScanOptions): Promise<ScanConfig> {
+  if (tree === undefined || configFile !== undefined) return loadConfig(root, configFile);
+  return parseConfig(await readCommitFile(root, tree, DEFAULT_CONFIG_FILE), `${tree}:${DEFAULT_CONFIG_FILE}`);
+}
+
 /** Like `scan`, but each finding also carries its raw value as `secret`. Never log its result. */
 export async function scanRevealing(options: ScanOptions): Promise<RevealedReport> {
   const started = performance.now();
   checkOptions(options);
-  const config = loadConfig(options.root, options.configFile);
+  const config = await readConfig(options);
   const suppressions = { allow: config.allow, baseline: options.baselineFile ? readBaseline(options.baselineFile) : new Set<string>() };
   const excluded = excluder(config.exclude);
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes;

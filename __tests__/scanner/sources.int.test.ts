@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, UsageError } from '../../scanner/errors';
-import { scan } from '../../scanner/scan';
+import { scan, type ScanOptions } from '../../scanner/scan';
 import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
 import { Repo, tempRepos } from './git-fixture';
 
@@ -123,6 +123,29 @@ describe('--tree', () => {
     } finally {
       rmSync(bare, { recursive: true, force: true });
     }
+  });
+
+  it("applies the scanned commit's .leakscan.json, not the work tree's, unless --config names one", async () => {
+    const r = repo()
+      .write('docs/example.env', `K=${key()}\n`)
+      .write('app.env', `K=${key()}\n`)
+      .write('.leakscan.json', JSON.stringify({ exclude: ['docs/**'] }));
+    const head = r.commit('exclude docs');
+    // The work tree's config now excludes something else: --tree must not read it.
+    r.write('.leakscan.json', JSON.stringify({ exclude: ['app.env'] }));
+    const files = async (options: Partial<ScanOptions>) => (await scan({ root: r.dir, tree: head, ...options })).findings.map((f) => f.file);
+    expect(await files({})).toEqual(['app.env']);
+    expect(await files({ configFile: join(r.dir, '.leakscan.json') })).toEqual(['docs/example.env']);
+    const none = r.write('.leakscan.json', '{}').commit('no excludes');
+    expect(await files({ tree: none })).toEqual(['app.env', 'docs/example.env']);
+    r.git('rm', '-q', '.leakscan.json');
+    expect(await files({ tree: r.commit('no config') })).toEqual(['app.env', 'docs/example.env']);
+  });
+
+  it("names the commit's config in the error when it is invalid", async () => {
+    const r = repo().write('.leakscan.json', '{ "exclude": "docs" }');
+    const head = r.commit('bad config');
+    await expect(scan({ root: r.dir, tree: head })).rejects.toThrow(`invalid config ${head}:.leakscan.json: exclude: expected array`);
   });
 });
 

@@ -94,3 +94,12 @@ export async function* treeFragments(root: string, rev: string, maxBytes: number
   }
   await done;
 }
+
+/** The text of the file at `path` (from the root) in commit `rev`, or undefined when it has none. */
+export async function readCommitFile(root: string, rev: string, path: string): Promise<string | undefined> {
+  const commit = await resolveCommit(root, rev);
+  // ls-tree first: a missing file is an empty listing here, where cat-file would only fail.
+  const entry = (await git(root, ['ls-tree', '-z', commit, '--', path])).toString('utf8');
+  const m = /^100(?:644|755) blob ([0-9a-f]+)\t/.exec(entry);
+  return m?.[1] ? (await git(root, ['cat-file', 'blob', m[1]])).toString('utf8') : undefined;
+}
