@@ -24,6 +24,11 @@ export interface Finding {
   line: number;
   /** 1-based, in characters of the decoded line. */
   column: number;
+  /**
+   * The column just after the value (exclusive), in the same unit: SARIF `region.endColumn`. Set by
+   * the engine; absent in findings rebuilt from the SNS message, which does not carry it.
+   */
+  endColumn?: number;
   /** Redacted form, e.g. `AKIA************WXYZ`. The raw value never leaves the engine's caller. */
   masked: string;
   /** Stable across runs and machines: sha256 over kind + raw value, hex, truncated. */

@@ -54,6 +54,14 @@ describe('scanFragment', () => {
     expect(findings.map((f) => f.column)).toEqual([3, 26]);
   });
 
+  it('ends each finding at the column after its text, dashes of an account id included', () => {
+    const { findings } = run({ file: 'x', text: bytes(`ü ${id} ü ${fakeAccessKeyId('ASIA', random)}`) });
+    expect(findings.map((f) => [f.column, f.endColumn])).toEqual([[3, 23], [26, 46]]);
+    const account = fakeAccountId(random);
+    const dashed = `${account.slice(0, 4)}-${account.slice(4, 8)}-${account.slice(8)}`;
+    expect(run({ file: 'x', text: `aws_account_id = ${dashed}` }).findings).toEqual([expect.objectContaining({ column: 18, endColumn: 32 })]);
+  });
+
   it('maps lines of a diff fragment to their line numbers in the file and carries the commit', () => {
     const { findings } = run({ file: 'x', text: `added\n${id}`, lineNumbers: [10, 42], commit: 'c0ffee' });
     expect(findings[0]).toMatchObject({ line: 42, commit: 'c0ffee' });

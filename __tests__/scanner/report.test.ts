@@ -10,7 +10,7 @@ const account = fakeAccountId(random);
 
 function finding(kind: Finding['kind'], value: string, extra: Partial<Finding> = {}): Finding {
   const rule = RULES.find((r) => r.kind === kind)!;
-  return { kind, ruleId: rule.id, severity: rule.severity, file: 'dir with space/a.tf', line: 3, column: 7, masked: maskSecret(value), fingerprint: fingerprint(kind, value), ...extra };
+  return { kind, ruleId: rule.id, severity: rule.severity, file: 'dir with space/a.tf', line: 3, column: 7, endColumn: 27, masked: maskSecret(value), fingerprint: fingerprint(kind, value), ...extra };
 }
 
 const report: ScanReport = {
@@ -72,15 +72,15 @@ describe('sarif', () => {
     }
   });
 
-  it('gives each result its rule index, a %SRCROOT%-relative encoded uri, region and partial fingerprint', () => {
+  it('gives each result its rule index, a %SRCROOT%-relative encoded uri, region and partial fingerprints', () => {
     const [first] = sarif.runs[0].results;
     expect(sarif.runs[0].tool.driver.rules[first.ruleIndex].id).toBe(first.ruleId);
     expect(first.level).toBe('error');
     expect(first.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: 'dir%20with%20space/a.tf', uriBaseId: '%SRCROOT%' },
-      region: { startLine: 3, startColumn: 7 },
+      region: { startLine: 3, startColumn: 7, endLine: 3, endColumn: 27 },
     });
-    expect(first.partialFingerprints['leakscan/v1']).toBe(fingerprint('aws-access-key-id', id));
+    expect(first.partialFingerprints).toEqual({ primaryLocationLineHash: `${fingerprint('aws-access-key-id', id)}:1`, 'leakscan/v1': fingerprint('aws-access-key-id', id) });
     expect(first.message.text).toContain(maskSecret(id));
   });
 });

@@ -75,6 +75,8 @@ export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppres
       file: fragment.file,
       line: fragment.lineNumbers?.[lineIndex] ?? lineIndex + 1,
       column,
+      // The span, not `value`: an account id's value drops the dashes the text has.
+      endColumn: column + decodedLength(text.slice(d.start, d.end)),
       masked: maskSecret(d.value),
       fingerprint: print,
       ...(fragment.commit ? { commit: fragment.commit } : {}),

@@ -1,8 +1,12 @@
 /**
- * SARIF 2.1.0 as GitHub code scanning ingests it: rules with `security-severity`, results with a
- * `%SRCROOT%`-relative location and `partialFingerprints` (so alerts follow the value, not the line).
+ * SARIF 2.1.0 as GitHub code scanning ingests it ("SARIF support for code scanning" on
+ * docs.github.com): rules with the descriptions and help GitHub requires and a `security-severity`;
+ * results located relative to `%SRCROOT%`, with a region that spans the value and a
+ * `primaryLocationLineHash` (the only partial fingerprint GitHub reads) made from the value's
+ * fingerprint, so an alert follows the value, not the line. __tests__/scanner/sarif.int.test.ts checks
+ * the output against the OASIS schema and those documented requirements.
  */
-import type { ScanReport, Severity } from '../../contracts/finding';
+import { SEVERITIES, type Finding, type ScanReport, type Severity } from '../../contracts/finding';
 import { version } from '../../package.json';
 import { RULES } from '../rules';
 import { shownValue } from './shown';
@@ -10,8 +14,39 @@ import { shownValue } from './shown';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '3.0' };
 
+/** GitHub rejects the whole upload when a run has more results than this. */
+export const MAX_SARIF_RESULTS = 25_000;
+
 function ruleName(id: string): string {
   return id.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+}
+
+/** The most severe findings up to GitHub's limit, in report order (ties keep the report's order). */
+function uploadable(findings: readonly Finding[]): readonly Finding[] {
+  if (findings.length <= MAX_SARIF_RESULTS) return findings;
+  const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
+  const kept = new Set([...findings].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_SARIF_RESULTS));
+  return findings.filter((f) => kept.has(f));
+}
+
+/**
+ * `fingerprint:n`, n counting the same value within one file: GitHub tells alerts of one file apart
+ * by this hash alone, the shape CodeQL's own line hashes have.
+ */
+function lineHashes(findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const key = `${f.file}\0${f.fingerprint}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return `${f.fingerprint}:${n}`;
+  });
+}
+
+/** A tool notification: GitHub shows those on the code scanning tool status page. */
+function truncationNotice(omitted: number) {
+  const text = `${omitted} findings left out, the least severe: GitHub code scanning rejects a run with more than ${MAX_SARIF_RESULTS} results. --format json lists them all.`;
+  return [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'warning', message: { text } }] }];
 }
 
 export function formatSarif(report: ScanReport): string {
@@ -26,7 +61,9 @@ export function formatSarif(report: ScanReport): string {
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: { tags: ['security', 'secrets', 'aws'], precision: 'high', 'security-severity': SECURITY_SEVERITY[rule.severity] },
   }));
-  const results = report.findings.map((f) => ({
+  const findings = uploadable(report.findings);
+  const hashes = lineHashes(findings);
+  const results = findings.map((f, i) => ({
     ruleId: f.ruleId,
     ruleIndex: RULES.findIndex((r) => r.id === f.ruleId),
     level: LEVEL[f.severity],
@@ -35,17 +72,26 @@ export function formatSarif(report: ScanReport): string {
       {
         physicalLocation: {
           artifactLocation: { uri: f.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' },
-          region: { startLine: f.line, startColumn: f.column },
+          // Values never span lines. The span's length shows nothing the file at that line does not.
+          region: { startLine: f.line, startColumn: f.column, endLine: f.line, endColumn: f.endColumn },
         },
       },
     ],
-    partialFingerprints: { 'leakscan/v1': f.fingerprint },
+    partialFingerprints: { primaryLocationLineHash: hashes[i], 'leakscan/v1': f.fingerprint },
     ...(f.commit ? { properties: { commit: f.commit } } : {}),
   }));
+  const omitted = report.findings.length - findings.length;
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'leakscan', semanticVersion: version, rules } }, columnKind: 'utf16CodeUnits', results }],
+    runs: [
+      {
+        tool: { driver: { name: 'leakscan', semanticVersion: version, rules } },
+        ...(omitted > 0 ? { invocations: truncationNotice(omitted) } : {}),
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
