@@ -93,16 +93,15 @@ async function scanDirectory(root: string, maxBytes: number, excluded: (path: st
     findings.push(...result.findings);
     suppressed += result.suppressed;
   };
-  const fixed = triggerStrings(RULES);
-  // Credential shapes (PCRE) name ~5× fewer files than the triggers; a git without PCRE falls back
-  // to the trigger strings (`visit` skips files read already), and failing that, to every file.
-  const search = async (workTree: boolean) =>
-    (await grepFiles(root, { perl: PREFILTER_PATTERN }, workTree, visit)) || grepFiles(root, { fixed }, workTree, visit);
+  // Credential shapes (PCRE) name ~5× fewer files than the rules' trigger strings.
+  const shapes = { perl: PREFILTER_PATTERN };
   const listing = listFiles(root, excluded);
   // Assume a work tree; outside one this grep fails at once and the listing says so.
-  let searched = await search(true);
+  let searched = await grepFiles(root, shapes, true, visit);
   const { files, workTree } = await listing;
-  if (!workTree) searched = await search(false);
+  if (!workTree) searched = await grepFiles(root, shapes, false, visit);
+  // A git without PCRE: the trigger strings (`visit` skips files read already); failing that, every file.
+  if (!searched) searched = await grepFiles(root, { fixed: triggerStrings(RULES) }, workTree, visit);
   if (!searched) files.forEach(visit);
   // Searched by git grep and holding no trigger: scanned, though not read here (so not in bytesScanned).
   stats.filesScanned += files.filter((f) => !read.has(f)).length;
