@@ -7,8 +7,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { FindingKind } from '../contracts/finding';
-import type { LabelledFile } from '../__tests__/scanner/corpus';
-import { fakeAccessKeyId, fakeSecretAccessKey } from '../__tests__/support/fake-keys';
+import type { LabelledFile } from '../testkit/corpus';
+import { fakeAccessKeyId, fakeSecretAccessKey } from '../testkit/fake-keys';
 
 export const ROOT = join(__dirname, '..');
 const SECRETLINT = join(ROOT, 'node_modules', 'secretlint', 'bin', 'secretlint.js');

@@ -14,6 +14,18 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** Most severe first (then by file and line): the order of e-mails, PR comments and SARIF truncation. */
+export function bySeverity(a: Finding, b: Finding): number {
+  return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.file.localeCompare(b.file) || a.line - b.line;
+}
+
+/**
+ * Where in the scanned material a value was found. Absent means file content (the JSON output of
+ * earlier versions); `path` is a file name that is itself a credential, `commit-message` a commit's message.
+ */
+export const FINDING_LOCATIONS = ['path', 'commit-message'] as const;
+export type FindingLocation = (typeof FINDING_LOCATIONS)[number];
+
 export interface Finding {
   kind: FindingKind;
   ruleId: string;
@@ -35,15 +47,30 @@ export interface Finding {
   fingerprint: string;
   /** Commit that added the line (diff / history scans only). */
   commit?: string;
+  /** Not file content: see FINDING_LOCATIONS. `file` and `line` then name the path or message (line 1 = subject). */
+  location?: FindingLocation;
+}
+
+/** Files (or, in diffs, one commit's change to one file) not scanned, by reason: never silent. */
+export interface SkippedCounts {
+  /** A NUL byte in the first 8,000 bytes (leakscan's own test, never git's attributes). */
+  binary: number;
+  /** Larger than the size limit. */
+  tooLarge: number;
+  /** Could not be read (permissions, vanished, not a regular file). */
+  unreadable: number;
 }
 
 export interface ScanStats {
   filesScanned: number;
   bytesScanned: number;
   commitsScanned?: number;
+  skipped: SkippedCounts;
   suppressed: number;
   durationMs: number;
 }
+
+export const NOTHING_SKIPPED: Readonly<SkippedCounts> = Object.freeze({ binary: 0, tooLarge: 0, unreadable: 0 });
 
 export interface ScanReport {
   findings: Finding[];

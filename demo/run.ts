@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { TASK_ENV } from '../contracts/env';
 import { planComments } from '../scanner/notify/comments';
 import type { MachinePayload } from '../scanner/notify/message';
-import { startMoto } from '../__tests__/support/moto';
+import { startMoto } from '../testkit/moto';
 import {
   createSampleRepository,
   loadTriggerHandler,
@@ -21,7 +21,7 @@ import {
   runScannerTask,
   startedTaskEnvironments,
   triggerEnvironment,
-} from './pipeline';
+} from '../testkit/pipeline';
 
 const rule = (title: string) => console.log(`\n${'='.repeat(8)} ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
 const indent = (text: string) => text.replace(/^/gm, '    ');

@@ -16,7 +16,7 @@ import { logArgs, patchFragments, stagedArgs } from './sources/diff';
 import { grepFiles, listFiles, readFragment } from './sources/files';
 import { PREFILTER_PATTERN } from './sources/prefilter';
 import { resolveCommit } from './sources/git';
-import type { SourceStats } from './sources/text';
+import { emptySourceStats, type SourceStats } from './sources/text';
 import { readCommitFile, treeFragments } from './sources/tree';
 
 export interface ScanOptions {
@@ -46,7 +46,7 @@ interface Scanned {
 /** The git sources: fragments from patches or from a commit's tree. */
 async function scanGit(options: ScanOptions, maxBytes: number, excluded: (path: string) => boolean, suppressions: Suppressions): Promise<Scanned> {
   const { root, diff, tree } = options;
-  const stats: SourceStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: 0 };
+  const stats = emptySourceStats();
   let fragments: AsyncGenerator<Fragment>;
   if (diff) {
     const [base, head] = await Promise.all([resolveCommit(root, diff.base), resolveCommit(root, diff.head)]);
@@ -80,7 +80,7 @@ async function scanGit(options: ScanOptions, maxBytes: number, excluded: (path: 
  * git grep already keeps the second core busy.)
  */
 async function scanDirectory(root: string, maxBytes: number, excluded: (path: string) => boolean, suppressions: Suppressions): Promise<Scanned> {
-  const stats: SourceStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: 0 };
+  const stats = emptySourceStats();
   const findings: RevealedFinding[] = [];
   let suppressed = 0;
   const read = new Set<string>();

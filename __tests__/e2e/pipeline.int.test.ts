@@ -4,7 +4,7 @@
  * read back with DescribeTasks → `leakscan task` as a child process with exactly that environment →
  * partial fetch, diff scan, SNS publish → an SQS queue subscribed to the topic.
  * moto implements no CodeCommit pull-request API, so PR comments are covered by
- * __tests__/notify/comments.test.ts; here the task must log the failed comment post and still succeed.
+ * __tests__/scanner/notify/comments.test.ts; here the task must log the failed comment post and still succeed.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +24,9 @@ import {
   triggerEnvironment,
   type MotoResources,
   type TriggerHandler,
-} from '../../demo/pipeline';
+} from '../../testkit/pipeline';
 import type { MachinePayload } from '../../scanner/notify/message';
-import { startMoto, type MotoServer } from '../support/moto';
+import { startMoto, type MotoServer } from '../../testkit/moto';
 
 let moto: MotoServer;
 let dir: string;

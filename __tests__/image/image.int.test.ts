@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ScanReport } from '../../contracts/finding';
 import { TASK_ENV } from '../../contracts/env';
-import { fakeAccessKeyId, fakeSecretAccessKey } from '../support/fake-keys';
-import { ensurePythonTool } from '../support/python-tools';
+import { fakeAccessKeyId, fakeSecretAccessKey } from '../../testkit/fake-keys';
+import { ensurePythonTool } from '../../testkit/python-tools';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BASE = 'localhost/leakscan-base:test';

@@ -23,7 +23,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
 import type { TriggerSummary } from '../../lambda/app';
 import { bundleLambda } from '../../scripts/bundle';
-import { startMoto, type MotoServer } from '../support/moto';
+import { startMoto, type MotoServer } from '../../testkit/moto';
 import { prEvent, scheduledEvent } from './support';
 
 const bundleDir = mkdtempSync(join(tmpdir(), 'leakscan-lambda-int-'));

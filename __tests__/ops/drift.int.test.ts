@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { driftMain } from '../../ops/drift';
-import { startMoto, type MotoServer } from '../support/moto';
+import { startMoto, type MotoServer } from '../../testkit/moto';
 import { expectNoSecrets, makeWorkspace, runCli, runInProcess, type StackScenario, type Workspace } from './support/workspace';
 
 // Each stub call is a node process; on a loaded 2-core machine a test takes seconds, not milliseconds.

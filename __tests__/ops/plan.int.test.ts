@@ -5,7 +5,7 @@
 import { chmodSync, copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planMain } from '../../ops/plan';
-import { ensurePythonTool } from '../support/python-tools';
+import { ensurePythonTool } from '../../testkit/python-tools';
 import { expectNoSecrets, makeWorkspace, runCli, runInProcess, type StackScenario, type Workspace } from './support/workspace';
 
 // Each stub call is a node process; on a loaded 2-core machine a test takes seconds, not milliseconds.

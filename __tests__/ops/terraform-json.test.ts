@@ -1,7 +1,7 @@
 import { PlanFormatError } from '../../ops/lib/errors';
 import { isSecretName, redactText } from '../../ops/lib/redact';
 import { classifyActions, diffAttributes, formatPath, parsePlanJson } from '../../ops/lib/terraform-json';
-import { fakeAccessKeyId, fakeSecretAccessKey, fakeSessionToken } from '../support/fake-keys';
+import { fakeAccessKeyId, fakeSecretAccessKey, fakeSessionToken } from '../../testkit/fake-keys';
 
 describe('plan JSON format', () => {
   it('classifies every documented action list', () => {

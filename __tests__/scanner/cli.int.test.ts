@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../../scanner/scan';
 import { bundleScanner } from '../../scripts/bundle';
-import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
-import { Repo } from './git-fixture';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../testkit/fake-keys';
+import { Repo } from '../../testkit/git-repo';
 
 const random = makeRandom('cli-test');
 const id = fakeAccessKeyId('AKIA', random);

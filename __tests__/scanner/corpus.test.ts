@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FINDING_KINDS } from '../../contracts/finding';
 import { scan } from '../../scanner/scan';
-import { evaluate, makeCorpus } from './corpus';
+import { evaluate, makeCorpus } from '../../testkit/corpus';
 
 // The quality floor of the issue (F1 ≥ 0.98 per kind) on a corpus from another seed than the
 // benchmark's, so the rules are not only tuned to the numbers the bench prints.

@@ -1,7 +1,7 @@
 import { fingerprint, maskSecret } from '../../scanner/engine/mask';
 import { scanFragment, type Fragment, type Suppressions } from '../../scanner/engine';
 import { RULES } from '../../scanner/rules';
-import { fakeAccessKeyId, fakeAccountId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
+import { fakeAccessKeyId, fakeAccountId, fakeSecretAccessKey, makeRandom } from '../../testkit/fake-keys';
 
 const random = makeRandom('engine-test');
 const none: Suppressions = { allow: [], baseline: new Set<string>() };

@@ -4,8 +4,8 @@ import { RULES } from '../../scanner/rules';
 import { scan } from '../../scanner/scan';
 import { grepFiles } from '../../scanner/sources/files';
 import { PREFILTER_PATTERN, PREFILTER_RULE_IDS } from '../../scanner/sources/prefilter';
-import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
-import { tempRepos } from './git-fixture';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../testkit/fake-keys';
+import { tempRepos } from '../../testkit/git-repo';
 
 const random = makeRandom('prefilter-test');
 const repo = tempRepos();

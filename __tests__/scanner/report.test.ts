@@ -1,8 +1,8 @@
-import type { Finding, ScanReport } from '../../contracts/finding';
+import { NOTHING_SKIPPED, type Finding, type ScanReport } from '../../contracts/finding';
 import { fingerprint, maskSecret } from '../../scanner/engine/mask';
 import { formatReport } from '../../scanner/report';
 import { RULES } from '../../scanner/rules';
-import { fakeAccessKeyId, fakeAccountId, makeRandom } from '../support/fake-keys';
+import { fakeAccessKeyId, fakeAccountId, makeRandom } from '../../testkit/fake-keys';
 
 const random = makeRandom('report-test');
 const id = fakeAccessKeyId('AKIA', random);
@@ -15,7 +15,7 @@ function finding(kind: Finding['kind'], value: string, extra: Partial<Finding> =
 
 const report: ScanReport = {
   findings: [finding('aws-access-key-id', id, { commit: 'a'.repeat(40) }), finding('aws-account-id', account)],
-  stats: { filesScanned: 2, bytesScanned: 2048, suppressed: 1, durationMs: 5 },
+  stats: { filesScanned: 2, bytesScanned: 2048, skipped: NOTHING_SKIPPED, suppressed: 1, durationMs: 5 },
 };
 
 describe.each(['text', 'json', 'sarif'] as const)('%s', (format) => {

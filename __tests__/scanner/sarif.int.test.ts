@@ -9,14 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Finding, ScanReport, Severity } from '../../contracts/finding';
+import { NOTHING_SKIPPED, type Finding, type ScanReport, type Severity } from '../../contracts/finding';
 import { fingerprint, maskSecret } from '../../scanner/engine/mask';
 import { formatReport } from '../../scanner/report';
 import { MAX_SARIF_RESULTS } from '../../scanner/report/sarif';
 import { RULES } from '../../scanner/rules';
 import { bundleScanner } from '../../scripts/bundle';
-import { fakeAccessKeyId, makeRandom } from '../support/fake-keys';
-import { Repo } from './git-fixture';
+import { fakeAccessKeyId, makeRandom } from '../../testkit/fake-keys';
+import { Repo } from '../../testkit/git-repo';
 import { ensureSarifValidator, type SarifValidator } from './support/sarif-validator';
 
 interface SarifResult {
@@ -211,7 +211,7 @@ describe("GitHub code scanning's documented requirements", () => {
       };
     };
     const findings = Array.from({ length: MAX_SARIF_RESULTS + 10 }, (_, i) => finding(i));
-    const report: ScanReport = { findings, stats: { filesScanned: findings.length, bytesScanned: 1, suppressed: 0, durationMs: 1 } };
+    const report: ScanReport = { findings, stats: { filesScanned: findings.length, bytesScanned: 1, skipped: NOTHING_SKIPPED, suppressed: 0, durationMs: 1 } };
     const text = formatReport(report, 'sarif');
     const big = JSON.parse(text) as SarifLog;
     expect(big.runs[0]!.results).toHaveLength(MAX_SARIF_RESULTS);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, UsageError } from '../../scanner/errors';
 import { scan, type ScanOptions } from '../../scanner/scan';
-import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../support/fake-keys';
-import { Repo, tempRepos } from './git-fixture';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../testkit/fake-keys';
+import { Repo, tempRepos } from '../../testkit/git-repo';
 
 const random = makeRandom('sources-test');
 const key = () => fakeAccessKeyId('AKIA', random);

@@ -6,7 +6,7 @@ import { loadConfig } from '../../scanner/config';
 import { ConfigError } from '../../scanner/errors';
 import { globToRegExp } from '../../scanner/glob';
 import { scan } from '../../scanner/scan';
-import { fakeAccessKeyId, makeRandom } from '../support/fake-keys';
+import { fakeAccessKeyId, makeRandom } from '../../testkit/fake-keys';
 
 const random = makeRandom('suppression-test');
 let dir: string;

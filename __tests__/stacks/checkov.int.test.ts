@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load';
-import { ensurePythonTool } from '../support/python-tools';
+import { ensurePythonTool } from '../../testkit/python-tools';
 import { ACCOUNT, CONCERNS, synthesize, testConfig } from './synth';
 
 const ROOT = resolve(__dirname, '..', '..');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseConfig, type Config } from '../../config/load';
 import type { ConfigInput } from '../../config/schema';
 import { buildApp, type LeakscanStacks } from '../../stacks/app';
-import { fakeAccountId, makeRandom } from '../support/fake-keys';
+import { fakeAccountId, makeRandom } from '../../testkit/fake-keys';
 
 Testing.setupJest();
 

@@ -6,7 +6,7 @@
  * listing the most severe findings and summarising the rest ("… and N more").
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import { SEVERITIES, type Finding, type ScanReport, type ScanStats } from '../../contracts/finding';
+import { bySeverity, type Finding, type ScanReport, type ScanStats } from '../../contracts/finding';
 import { consoleUrl, highestSeverity, KIND_LABELS, location, plural, remediationSteps, shortCommit, type ScanContext } from './text';
 
 /** SNS's limit for message body plus attributes. */
@@ -51,8 +51,7 @@ export function publicFinding(f: Finding): PublicFinding {
 
 /** Most severe first, then by file and line: what gets listed when not everything fits. */
 export function orderFindings(findings: readonly Finding[]): Finding[] {
-  const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
-  return [...findings].sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file) || a.line - b.line);
+  return [...findings].sort(bySeverity);
 }
 
 function where(context: ScanContext): string {

@@ -6,7 +6,7 @@
  * fingerprint, so an alert follows the value, not the line. __tests__/scanner/sarif.int.test.ts checks
  * the output against the OASIS schema and those documented requirements.
  */
-import { SEVERITIES, type Finding, type ScanReport, type Severity } from '../../contracts/finding';
+import { bySeverity, type Finding, type ScanReport, type Severity } from '../../contracts/finding';
 import { version } from '../../package.json';
 import { RULES } from '../rules';
 import { shownValue } from './shown';
@@ -24,8 +24,7 @@ function ruleName(id: string): string {
 /** The most severe findings up to GitHub's limit, in report order (ties keep the report's order). */
 function uploadable(findings: readonly Finding[]): readonly Finding[] {
   if (findings.length <= MAX_SARIF_RESULTS) return findings;
-  const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
-  const kept = new Set([...findings].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_SARIF_RESULTS));
+  const kept = new Set([...findings].sort(bySeverity).slice(0, MAX_SARIF_RESULTS));
   return findings.filter((f) => kept.has(f));
 }
 

@@ -13,7 +13,8 @@ export function formatText(report: ScanReport): string {
   });
   const { stats } = report;
   const scope = stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : '';
-  const skipped = 'filesSkipped' in stats && stats.filesSkipped ? `, ${String(stats.filesSkipped)} skipped as binary or too large` : '';
+  const skippedParts = [`${stats.skipped.binary} binary`, `${stats.skipped.tooLarge} too large`, `${stats.skipped.unreadable} unreadable`].filter((p) => !p.startsWith('0 '));
+  const skipped = skippedParts.length > 0 ? `, skipped ${skippedParts.join(', ')}` : '';
   const count = report.findings.length;
   lines.push(
     `${count === 0 ? 'No findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${scope}${stats.filesScanned} files (${size(stats.bytesScanned)})${skipped}; ` +

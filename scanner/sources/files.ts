@@ -97,10 +97,13 @@ export async function listFiles(root: string, excluded: (path: string) => boolea
 /** The fragment for one file, or undefined when it is unreadable, binary or too large (counted). */
 export function readFragment(root: string, file: string, maxBytes: number, stats: SourceStats): Fragment | undefined {
   const content = readFile(join(root, file), maxBytes);
-  if (content === undefined) return undefined;
-  const text = content === 'too-large' ? undefined : decodeText(content);
+  if (content === undefined || content === 'too-large') {
+    stats.skipped[content === undefined ? 'unreadable' : 'tooLarge']++;
+    return undefined;
+  }
+  const text = decodeText(content);
   if (text === undefined) {
-    stats.filesSkipped++;
+    stats.skipped.binary++;
     return undefined;
   }
   stats.filesScanned++;

@@ -1,11 +1,10 @@
 /** What every source shares: the binary test and the counters it feeds into the report's stats. */
+import type { ScanStats } from '../../contracts/finding';
 
-export interface SourceStats {
-  filesScanned: number;
-  bytesScanned: number;
-  /** Binary or larger than the size limit. */
-  filesSkipped: number;
-  commitsScanned?: number;
+export type SourceStats = Omit<ScanStats, 'suppressed' | 'durationMs'>;
+
+export function emptySourceStats(): SourceStats {
+  return { filesScanned: 0, bytesScanned: 0, skipped: { binary: 0, tooLarge: 0, unreadable: 0 } };
 }
 
 /** git's own test: a NUL byte in the first 8,000 bytes means binary. */

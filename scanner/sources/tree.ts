@@ -66,7 +66,7 @@ export async function* treeFragments(root: string, rev: string, maxBytes: number
   const commit = await resolveCommit(root, rev);
   const blobs = (await listBlobs(root, commit)).filter((b) => {
     if (excluded(b.path)) return false;
-    if (b.size > maxBytes) stats.filesSkipped++;
+    if (b.size > maxBytes) stats.skipped.tooLarge++;
     return b.size <= maxBytes;
   });
   if (blobs.length === 0) return;
@@ -81,7 +81,7 @@ export async function* treeFragments(root: string, rev: string, maxBytes: number
         const blob = blobs[index++]!;
         const text = decodeText(content);
         if (text === undefined) {
-          stats.filesSkipped++;
+          stats.skipped.binary++;
           continue;
         }
         stats.filesScanned++;

@@ -11,7 +11,7 @@
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { tmpdir } from 'node:os';
-import type { ScanReport } from '../../contracts/finding';
+import { NOTHING_SKIPPED, type ScanReport } from '../../contracts/finding';
 import { createLogger, describeError, type Logger } from '../../contracts/log';
 import { postPullRequestComments, type PullRequestRef } from '../notify/comments';
 import { buildFindingsMessage, publicFinding } from '../notify/message';
@@ -22,7 +22,7 @@ import { fetchForScan, type Workspace } from './clone';
 import { codeCommitGitCredentials, parseCodeCommitUrl } from './codecommit-credentials';
 import { readTaskConfig, TaskConfigError, type TaskConfig } from './config';
 
-const EMPTY_REPORT: ScanReport = { findings: [], stats: { filesScanned: 0, bytesScanned: 0, suppressed: 0, durationMs: 0 } };
+const EMPTY_REPORT: ScanReport = { findings: [], stats: { filesScanned: 0, bytesScanned: 0, skipped: NOTHING_SKIPPED, suppressed: 0, durationMs: 0 } };
 
 function regionOf(arn: string): string {
   return arn.split(':')[3]!;

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { CliIo, Main } from '../../../ops/lib/cli';
 import { runWithErrors } from '../../../ops/lib/cli';
 import { execRunner } from '../../../ops/lib/runner';
-import { fakeAccessKeyId, fakeSecretAccessKey } from '../../support/fake-keys';
+import { fakeAccessKeyId, fakeSecretAccessKey } from '../../../testkit/fake-keys';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures');
 const ROOT = resolve(__dirname, '..', '..', '..');

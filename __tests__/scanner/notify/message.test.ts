@@ -1,6 +1,6 @@
-import { buildFindingsMessage, buildSubject, MACHINE_PROTOCOLS, MACHINE_SCHEMA, SNS_MESSAGE_LIMIT_BYTES, type MachinePayload } from '../../scanner/notify/message';
-import type { ScanContext } from '../../scanner/notify/text';
-import { finding, report, secretFinding } from './findings';
+import { buildFindingsMessage, buildSubject, MACHINE_PROTOCOLS, MACHINE_SCHEMA, SNS_MESSAGE_LIMIT_BYTES, type MachinePayload } from '../../../scanner/notify/message';
+import type { ScanContext } from '../../../scanner/notify/text';
+import { finding, report, secretFinding } from '../../../testkit/findings';
 
 const PR: ScanContext = {
   repository: 'payments-service',

@@ -3,7 +3,7 @@
  * a sample repository whose pull request leaks a fake key → the documented PR event → the real
  * trigger Lambda handler → RunTask in moto → the task's container overrides (DescribeTasks) → the task
  * entrypoint as a child process with exactly that environment → SNS → an SQS queue subscribed to it.
- * Fake keys are generated per run (__tests__/support/fake-keys.ts); nothing secret-shaped is committed.
+ * Fake keys are generated per run (testkit/fake-keys.ts); nothing secret-shaped is committed.
  */
 import { CreateClusterCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -12,8 +12,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../contracts/env';
-import { fakeAccessKeyId, fakeSecretAccessKey } from '../__tests__/support/fake-keys';
-import type { MotoServer } from '../__tests__/support/moto';
+import { fakeAccessKeyId, fakeSecretAccessKey } from './fake-keys';
+import type { MotoServer } from './moto';
 
 export const ROOT = resolve(__dirname, '..');
 /** The documented PR event (a copy of ../shared/reference/codecommit-pr-event.json kept in the repo). */

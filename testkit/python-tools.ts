@@ -14,7 +14,7 @@ export const PYTHON_TOOLS = {
 } as const;
 export type PythonTool = keyof typeof PYTHON_TOOLS;
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..');
 
 function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

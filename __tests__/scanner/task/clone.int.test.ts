@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSampleRepository, type SampleRepository } from '../../demo/pipeline';
-import { CREDENTIAL_HELPER, CloneError, fetchForScan, type FetchOptions } from '../../scanner/task/clone';
+import { createSampleRepository, type SampleRepository } from '../../../testkit/pipeline';
+import { CREDENTIAL_HELPER, CloneError, fetchForScan, type FetchOptions } from '../../../scanner/task/clone';
 
 let dir: string;
 let argvLog: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TASK_ENV } from '../../contracts/env';
-import { readTaskConfig, TaskConfigError } from '../../scanner/task/config';
+import { TASK_ENV } from '../../../contracts/env';
+import { readTaskConfig, TaskConfigError } from '../../../scanner/task/config';
 
 const sha = () => randomBytes(20).toString('hex');
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:leakscan-findings';

@@ -8,10 +8,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TASK_ENV } from '../../contracts/env';
-import { createLogger } from '../../contracts/log';
-import { createSampleRepository, type SampleRepository } from '../../demo/pipeline';
-import { runTask } from '../../scanner/task/main';
+import { TASK_ENV } from '../../../contracts/env';
+import { createLogger } from '../../../contracts/log';
+import { createSampleRepository, type SampleRepository } from '../../../testkit/pipeline';
+import { runTask } from '../../../scanner/task/main';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:leakscan-findings';
 const sns = mockClient(SNSClient);

@@ -1,7 +1,7 @@
 /** Masked findings for notification tests: built from fake keys generated at run time. */
 import { createHash } from 'node:crypto';
-import type { Finding, ScanReport } from '../../contracts/finding';
-import { fakeAccessKeyId, fakeSecretAccessKey } from '../support/fake-keys';
+import { NOTHING_SKIPPED, type Finding, type ScanReport } from '../contracts/finding';
+import { fakeAccessKeyId, fakeSecretAccessKey } from './fake-keys';
 
 export function mask(raw: string): string {
   return raw.slice(0, 4) + '*'.repeat(raw.length - 8) + raw.slice(-4);
@@ -29,5 +29,5 @@ export function secretFinding(overrides: Partial<Finding> = {}): Finding & { sec
 }
 
 export function report(findings: Finding[]): ScanReport {
-  return { findings, stats: { filesScanned: 3, bytesScanned: 2048, commitsScanned: 2, suppressed: 0, durationMs: 12 } };
+  return { findings, stats: { filesScanned: 3, bytesScanned: 2048, commitsScanned: 2, skipped: NOTHING_SKIPPED, suppressed: 0, durationMs: 12 } };
 }

@@ -11,8 +11,8 @@ import {
   postPullRequestComments,
   summaryKey,
   type PullRequestRef,
-} from '../../scanner/notify/comments';
-import { finding, secretFinding } from './findings';
+} from '../../../scanner/notify/comments';
+import { finding, secretFinding } from '../../../testkit/findings';
 
 const PR: PullRequestRef = {
   repository: 'payments-service',

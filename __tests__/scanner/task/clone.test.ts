@@ -1,4 +1,4 @@
-import { blobsInRawLog, repositoryConfig } from '../../scanner/task/clone';
+import { blobsInRawLog, repositoryConfig } from '../../../scanner/task/clone';
 
 const id = (c: string) => c.repeat(40);
 const ZERO = id('0');

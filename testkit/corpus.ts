@@ -4,10 +4,10 @@
  * placeholders, documentation examples, unique ids, JWTs). Seeded, so a run is reproducible.
  * Used by the corpus test (quality floor) and bench/scanner.bench.ts (the printed table).
  */
-import { FINDING_KINDS, type FindingKind } from '../../contracts/finding';
-import { fingerprint } from '../../scanner/engine/mask';
-import { DOC_EXAMPLE_KEY_ID as DOC_KEY_ID, DOC_EXAMPLE_SECRET as DOC_SECRET } from '../../scanner/rules/placeholders';
-import { fakeAccessKeyId, fakeAccountId, fakeMwsKey, fakeSecretAccessKey, fakeSessionToken, fakeUniqueId, makeRandom } from '../support/fake-keys';
+import { FINDING_KINDS, type FindingKind } from '../contracts/finding';
+import { fingerprint } from '../scanner/engine/mask';
+import { DOC_EXAMPLE_KEY_ID as DOC_KEY_ID, DOC_EXAMPLE_SECRET as DOC_SECRET } from '../scanner/rules/placeholders';
+import { fakeAccessKeyId, fakeAccountId, fakeMwsKey, fakeSecretAccessKey, fakeSessionToken, fakeUniqueId, makeRandom } from './fake-keys';
 
 export interface Expected {
   kind: FindingKind;

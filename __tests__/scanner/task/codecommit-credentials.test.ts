@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { codeCommitGitCredentials, parseCodeCommitUrl } from '../../scanner/task/codecommit-credentials';
-import { fakeAccessKeyId, fakeSecretAccessKey, fakeSessionToken, makeRandom } from '../support/fake-keys';
+import { codeCommitGitCredentials, parseCodeCommitUrl } from '../../../scanner/task/codecommit-credentials';
+import { fakeAccessKeyId, fakeSecretAccessKey, fakeSessionToken, makeRandom } from '../../../testkit/fake-keys';
 
 /**
  * The reference computation, written out from the SigV4 specification and git-remote-codecommit's
