@@ -13,14 +13,18 @@ ARG BASE_IMAGE=public.ecr.aws/docker/library/node:22-bookworm-slim
 # copied into every target platform's runtime image: only the runtime stage's apt-get runs per platform.
 FROM --platform=$BUILDPLATFORM ${BUILD_IMAGE} AS build
 WORKDIR /src
-COPY package.json package-lock.json ./
-# Scripts are not needed to bundle (esbuild finds its platform binary without its postinstall).
-RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-    npm ci --no-audit --no-fund --ignore-scripts
-COPY tsconfig.json ./
-COPY scripts/bundle.ts scripts/
+COPY package.json package-lock.json tsconfig.json ./
+COPY scripts/bundle.ts scripts/image-deps.js scripts/
 COPY contracts/ contracts/
 COPY scanner/ scanner/
+# Only what the bundle is made from, at the locked versions: esbuild, tsx to run scripts/bundle.ts
+# and the packages scanner/ and contracts/ import; tens of packages, not the whole dev tree. Installed
+# beside a whole package.json, so the bundle is byte-identical to `npm run build`'s. Scripts are not
+# needed to bundle (esbuild finds its platform binary without its postinstall).
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    node scripts/image-deps.js /deps esbuild tsx scanner/ contracts/ \
+ && npm ci --prefix /deps --no-audit --no-fund --ignore-scripts --loglevel=error \
+ && mv /deps/node_modules ./
 RUN node_modules/.bin/tsx --eval "require('./scripts/bundle.ts').bundleScanner('/out')"
 
 FROM ${BASE_IMAGE} AS runtime

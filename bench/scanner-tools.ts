@@ -3,7 +3,16 @@
  * via git fast-import) and running the peers (git-secrets, secretlint) on them.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { FindingKind } from '../contracts/finding';
@@ -11,7 +20,39 @@ import type { LabelledFile } from '../testkit/corpus';
 import { fakeAccessKeyId, fakeSecretAccessKey } from '../testkit/fake-keys';
 
 export const ROOT = join(__dirname, '..');
-const SECRETLINT = join(ROOT, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
+// secretlint needs Node ≥ 22 and only the benchmark runs it, so it is no dev dependency (npm ci on
+// Node 20 would warn EBADENGINE for each of its packages): the benchmark installs it here on first use.
+const SECRETLINT_PACKAGES = ['secretlint@13.0.6', '@secretlint/secretlint-rule-preset-recommend@13.1.0'];
+const SECRETLINT_PREFIX = join(ROOT, '.cache', 'bench', 'secretlint');
+
+function ensureSecretlint(): string {
+  const bin = join(SECRETLINT_PREFIX, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
+  const marker = join(SECRETLINT_PREFIX, `.installed-${SECRETLINT_PACKAGES.join('+').replace(/[/@]/g, '_')}`);
+  if (existsSync(marker)) return bin;
+  console.log(`installing ${SECRETLINT_PACKAGES.join(' ')} into ${relative(ROOT, SECRETLINT_PREFIX)} …`);
+  rmSync(SECRETLINT_PREFIX, { recursive: true, force: true });
+  mkdirSync(SECRETLINT_PREFIX, { recursive: true });
+  // --engine-strict=false: on Node 20 it runs (the benchmark's numbers say how well) despite its engines field.
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      SECRETLINT_PREFIX,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      '--engine-strict=false',
+      ...SECRETLINT_PACKAGES,
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
+  writeFileSync(marker, '');
+  return bin;
+}
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
@@ -72,7 +113,12 @@ export function codeLines(limit: number): string[] {
       const path = join(dir, name);
       const st = statSync(path);
       if (st.isDirectory()) walk(path);
-      else if (name.endsWith('.js') && st.size < 200_000) lines.push(...readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0 && l.length < 200));
+      else if (name.endsWith('.js') && st.size < 200_000)
+        lines.push(
+          ...readFileSync(path, 'utf8')
+            .split('\n')
+            .filter((l) => l.length > 0 && l.length < 200),
+        );
     }
   };
   walk(join(ROOT, 'node_modules', 'typescript-eslint'));
@@ -85,7 +131,11 @@ export function codeLines(limit: number): string[] {
  * real code to 2 of 200 files; every 50th adds a fake key pair, every 50th + 10 removes it again.
  * Returns [base, head] = the first and the last commit.
  */
-export function buildHistory(dir: string, commits: number, random: () => number): { base: string; head: string; keys: number } {
+export function buildHistory(
+  dir: string,
+  commits: number,
+  random: () => number,
+): { base: string; head: string; keys: number } {
   initRepo(dir);
   const pool = codeLines(50_000);
   const files = Array.from({ length: 200 }, (_, i) => [`src/module${i % 20}/file${i}.js`, [] as string[]] as const);
@@ -95,14 +145,20 @@ export function buildHistory(dir: string, commits: number, random: () => number)
   };
   let keys = 0;
   for (let c = 1; c <= commits; c++) {
-    chunks.push(Buffer.from(`commit refs/heads/main\nmark :${c}\ncommitter bench <bench@example.invalid> ${1_700_000_000 + c * 60} +0000\n`));
+    chunks.push(
+      Buffer.from(
+        `commit refs/heads/main\nmark :${c}\ncommitter bench <bench@example.invalid> ${1_700_000_000 + c * 60} +0000\n`,
+      ),
+    );
     data(`change ${c}`);
     if (c > 1) chunks.push(Buffer.from(`from :${c - 1}\n`));
     for (let k = 0; k < 2; k++) {
       const [path, lines] = files[Math.floor(random() * files.length)]!;
       for (let n = 0; n < 20; n++) lines.push(pool[Math.floor(random() * pool.length)]!);
       if (c % 50 === 0 && k === 0) {
-        lines.push(`const credentials = { accessKeyId: '${fakeAccessKeyId('AKIA', random)}', secretAccessKey: '${fakeSecretAccessKey(random)}' };`);
+        lines.push(
+          `const credentials = { accessKeyId: '${fakeAccessKeyId('AKIA', random)}', secretAccessKey: '${fakeSecretAccessKey(random)}' };`,
+        );
         keys++;
       }
       if (c % 50 === 10 && k === 0) {
@@ -143,9 +199,18 @@ export function timed(cmd: string, args: readonly string[], cwd: string): Timed 
   const start = process.hrtime.bigint();
   const r = spawnSync(exe, argv, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.error || (r.status !== 0 && r.status !== 1)) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.slice(0, 500)}`);
+  if (r.error || (r.status !== 0 && r.status !== 1))
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.slice(0, 500)}`);
   // The last line: GNU time writes "Command exited with non-zero status 1" first when it is 1.
-  const cpu = hasGnuTime ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number).reduce((a, b) => a + b, 0) : NaN;
+  const cpu = hasGnuTime
+    ? readFileSync(cpuFile, 'utf8')
+        .trim()
+        .split('\n')
+        .at(-1)!
+        .split(' ')
+        .map(Number)
+        .reduce((a, b) => a + b, 0)
+    : NaN;
   rmSync(cpuFile, { force: true });
   return { seconds, cpu, stdout: r.stdout, stderr: r.stderr };
 }
@@ -178,18 +243,29 @@ export function gitSecretsHits(stdout: string): Array<{ file: string; line: numb
     .map((m) => ({ file: m[1]!, line: Number(m[2]) }));
 }
 
-const SECRETLINT_KINDS: Record<string, FindingKind> = { AWSAccessKeyID: 'aws-access-key-id', AWSSecretAccessKey: 'aws-secret-access-key', AWSAccountID: 'aws-account-id' };
+const SECRETLINT_KINDS: Record<string, FindingKind> = {
+  AWSAccessKeyID: 'aws-access-key-id',
+  AWSSecretAccessKey: 'aws-secret-access-key',
+  AWSAccountID: 'aws-account-id',
+};
 
 export function runSecretlint(dir: string, patterns: readonly string[]): Timed {
   const rc = join(dir, '.secretlintrc.json');
   // enableIDScanRule: secretlint does not report access key ids unless asked to.
   const aws = { id: '@secretlint/secretlint-rule-aws', options: { enableIDScanRule: true } };
   writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rules: [aws] }] }));
-  return timed(process.execPath, [SECRETLINT, ...patterns, '--format', 'json', '--maskSecrets', '--secretlintrc', rc], dir);
+  return timed(
+    process.execPath,
+    [ensureSecretlint(), ...patterns, '--format', 'json', '--maskSecrets', '--secretlintrc', rc],
+    dir,
+  );
 }
 
 export function secretlintHits(stdout: string, dir: string): Array<{ file: string; line: number; kind?: FindingKind }> {
-  const results = JSON.parse(stdout || '[]') as Array<{ filePath: string; messages: Array<{ messageId: string; loc: { start: { line: number } } }> }>;
+  const results = JSON.parse(stdout || '[]') as Array<{
+    filePath: string;
+    messages: Array<{ messageId: string; loc: { start: { line: number } } }>;
+  }>;
   return results.flatMap((r) =>
     r.messages.map((m) => {
       const kind = SECRETLINT_KINDS[m.messageId];

@@ -29,19 +29,26 @@ function describe(issue: z.core.$ZodIssue): string {
 /** Validates an already-read configuration object; `source` names it in the error message. */
 export function parseConfig(raw: unknown, source = 'configuration'): Config {
   const result = ConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(`${source} is invalid:`, result.error.issues.map(describe), { cause: result.error });
+  if (!result.success)
+    throw new ConfigError(`${source} is invalid:`, result.error.issues.map(describe), { cause: result.error });
   return result.data;
 }
 
 /** Reads and validates config/<env>.json; `environment` in the file defaults to, and must equal, <env>. */
 export function loadConfig(env = process.env.LEAKSCAN_ENV || 'dev', dir = __dirname): Config {
   if (!ENVIRONMENT_NAME.test(env)) {
-    throw new ConfigError(`LEAKSCAN_ENV: expected a lowercase environment name matching ${ENVIRONMENT_NAME}, got "${env}"`);
+    throw new ConfigError(
+      `LEAKSCAN_ENV: expected a lowercase environment name matching ${ENVIRONMENT_NAME}, got "${env}"`,
+    );
   }
   const file = join(dir, `${env}.json`);
   if (!existsSync(file)) {
-    const known = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
-    throw new ConfigError(`LEAKSCAN_ENV: no configuration file ${file}; expected one of ${known.join('|') || '(none)'}`);
+    const known = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -'.json'.length));
+    throw new ConfigError(
+      `LEAKSCAN_ENV: no configuration file ${file}; expected one of ${known.join('|') || '(none)'}`,
+    );
   }
   let raw: unknown;
   try {
@@ -49,10 +56,13 @@ export function loadConfig(env = process.env.LEAKSCAN_ENV || 'dev', dir = __dirn
   } catch (err) {
     throw new ConfigError(`${file} is not valid JSON`, [], { cause: err });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file} must contain a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${file} must contain a JSON object`);
   const config = parseConfig({ environment: env, ...raw }, file);
   if (config.environment !== env) {
-    throw new ConfigError(`${file} is invalid:`, [`environment: expected "${env}" (the file name), got "${config.environment}"`]);
+    throw new ConfigError(`${file} is invalid:`, [
+      `environment: expected "${env}" (the file name), got "${config.environment}"`,
+    ]);
   }
   return config;
 }

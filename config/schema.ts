@@ -1,10 +1,11 @@
 /**
  * The typed, validated configuration of one environment. Every field has a built-in default except
- * what cannot have one (an existing VPC's ids), so `npm run synth` works offline with config/dev.json.
+ * what cannot have one: an existing VPC's ids, and the state bucket's name when no account id is set
+ * (config/dev.json names an example bucket so that `npm run synth` works offline with no account).
  */
 import { z } from 'zod';
 import { DEFAULT_CLONE_URL_TEMPLATE } from '../contracts/env';
-import { repositoryNameSchema } from '../contracts/events';
+import { repositoryNameSchema } from '../contracts/scan-request';
 
 /** Fargate's valid task sizes: memory (MiB) allowed for each cpu value (CPU units). */
 const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
@@ -16,7 +17,9 @@ const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
 };
 
 /** The values CloudWatch Logs accepts for a log group's retention. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 /** Until the first image is pushed: synth works, tasks cannot start (the platform stack warns). */
@@ -41,7 +44,10 @@ const network = z.discriminatedUnion(
     z.strictObject({
       mode: z.literal('create'),
       /** The VPC's CIDR; each private subnet gets a sixteenth of it (a /20 of a /16). */
-      cidr: text(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR between /16 and /24, such as 10.40.0.0/16').default('10.40.0.0/16'),
+      cidr: text(
+        /^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/,
+        'an IPv4 CIDR between /16 and /24, such as 10.40.0.0/16',
+      ).default('10.40.0.0/16'),
     }),
     z.strictObject({
       mode: z.literal('existing'),
@@ -59,10 +65,14 @@ const scanner = z
     image: z
       .strictObject({
         /** Image repository without tag; empty means the ECR repository this project creates. */
-        repository: text(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+$/, 'an image repository such as 111122223333.dkr.ecr.us-east-1.amazonaws.com/leakscan')
-          .optional(),
+        repository: text(
+          /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+$/,
+          'an image repository such as 111122223333.dkr.ecr.us-east-1.amazonaws.com/leakscan',
+        ).optional(),
         /** `npm run image` prints the digest of the image it pushed. */
-        digest: text(/^sha256:[a-f0-9]{64}$/, 'an image digest: sha256: followed by 64 lowercase hex digits').default(PLACEHOLDER_DIGEST),
+        digest: text(/^sha256:[a-f0-9]{64}$/, 'an image digest: sha256: followed by 64 lowercase hex digits').default(
+          PLACEHOLDER_DIGEST,
+        ),
       })
       .prefault({}),
     cpu: z.literal([256, 512, 1024, 2048, 4096]).default(256),
@@ -77,16 +87,83 @@ const scanner = z
     (s, ctx) => {
       const allowed = FARGATE_SIZES[s.cpu] ?? [];
       if (!allowed.includes(s.memory)) {
-        ctx.addIssue({ code: 'custom', path: ['memory'], message: `expected one of ${allowed.join('|')} (MiB) for cpu ${s.cpu}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['memory'],
+          message: `expected one of ${allowed.join('|')} (MiB) for cpu ${s.cpu}`,
+        });
       }
     },
     // Checked even when other scanner fields are invalid, so one run reports every problem.
     { when: ({ value }) => isSize(value) },
+  )
+  .superRefine(
+    (_s, ctx) => {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capacityStrategy'],
+        message: 'FARGATE_SPOT does not run ARM64 tasks: set scanner.architecture to "X86_64", or use "FARGATE"',
+      });
+    },
+    // Fargate Spot has no ARM64 capacity: every Spot RunTask of an ARM64 task would fail. Checked
+    // whatever else is invalid, like the size.
+    { when: ({ value }) => isArmOnSpot(value) },
   );
+
+function isArmOnSpot(value: unknown): boolean {
+  const v = value as { architecture?: unknown; capacityStrategy?: unknown } | null;
+  return typeof v === 'object' && v !== null && v.architecture === 'ARM64' && v.capacityStrategy === 'FARGATE_SPOT';
+}
 
 function isSize(value: unknown): value is { cpu: number; memory: number } {
   const v = value as { cpu?: unknown; memory?: unknown } | null;
-  return typeof v === 'object' && v !== null && typeof v.cpu === 'number' && v.cpu in FARGATE_SIZES && Number.isInteger(v.memory);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.cpu === 'number' &&
+    v.cpu in FARGATE_SIZES &&
+    Number.isInteger(v.memory)
+  );
+}
+
+/**
+ * The findings lifecycle (scanner/findings/, docs/findings.md). The table is on by default: without it
+ * every scheduled scan repeats every known finding. Security Hub and EventBridge are opt-in, and
+ * leakscan enables Security Hub only when told to: most security teams already manage it (often from
+ * a delegated administrator), and a second `aws_securityhub_account` would fight their setup.
+ */
+const findings = z
+  .strictObject({
+    /** A DynamoDB table of findings, so scans report only what is new or changed. */
+    enabled: z.boolean().default(true),
+    /** Import findings into AWS Security Hub (which must be enabled in the account and Region). */
+    securityHub: z.boolean().default(false),
+    /** Enable Security Hub in the account and Region with this project (`aws_securityhub_account`). */
+    enableSecurityHub: z.boolean().default(false),
+    /** One EventBridge event per new finding and per status change, on the default bus. */
+    events: z.boolean().default(false),
+  })
+  .superRefine((f, ctx) => {
+    const needsTable = (['securityHub', 'events'] as const).filter((k) => f[k] && !f.enabled);
+    for (const key of needsTable) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'needs findings.enabled: it reports what the table records',
+      });
+    }
+    if (f.enableSecurityHub && !f.securityHub) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['enableSecurityHub'],
+        message: 'only with findings.securityHub: true (leakscan enables Security Hub only to import into it)',
+      });
+    }
+  });
+
+/** Unique per account and Region; at most 9 + 16 + 9 + 12 + 1 + 14 = 61 characters (S3 allows 63). */
+function defaultStateBucket(environment: string, accountId: string, region: string): string {
+  return `leakscan-${environment}-tfstate-${accountId}-${region}`;
 }
 
 export const ConfigSchema = z
@@ -96,7 +173,7 @@ export const ConfigSchema = z
     /** When set, ARNs are literal and the provider refuses any other account; otherwise the caller's account. */
     accountId: text(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
     /** Repositories to scan; empty means every repository in the account and region. */
-    // The Lambda's own rule for names (contracts/events.ts), so synth refuses what the trigger would.
+    // The Lambda's own rule for names (contracts/scan-request.ts), so synth refuses what the trigger would.
     repositories: z.array(repositoryNameSchema).default([]),
     notifications: z
       .strictObject({
@@ -108,12 +185,20 @@ export const ConfigSchema = z
       .prefault({}),
     /** Full scans of every watched repository. */
     schedule: schedule.default('cron(0 3 ? * MON *)'),
-    cloneUrlTemplate: z.string().includes('{repository}', { error: 'expected a URL containing {repository}' }).default(DEFAULT_CLONE_URL_TEMPLATE),
+    cloneUrlTemplate: z
+      .string()
+      .includes('{repository}', { error: 'expected a URL containing {repository}' })
+      .default(DEFAULT_CLONE_URL_TEMPLATE),
     network: network.prefault({ mode: 'create' }),
     scanner: scanner.prefault({}),
+    findings: findings.prefault({}),
     trigger: z
       .strictObject({
-        reservedConcurrency: z.int().min(1).max(1000).default(5),
+        /**
+         * Opt-in: reserving concurrency fails on accounts whose concurrency quota is low ("decreases
+         * account's UnreservedConcurrentExecution below its minimum value"), so none by default.
+         */
+        reservedConcurrency: z.int().min(1).max(1000).optional(),
         /** Lambda asynchronous invocation retries (AWS allows 0-2). */
         maxRetryAttempts: z.int().min(0).max(2).default(2),
         maxEventAgeSeconds: z.int().min(60).max(21600).default(3600),
@@ -122,19 +207,40 @@ export const ConfigSchema = z
     logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(365),
     state: z
       .strictObject({
-        /** S3 bucket names are global: set this per account. Default: leakscan-<environment>-tfstate. */
-        bucket: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lowercase letters, digits, "." or "-")').optional(),
-        keyPrefix: text(/^[\w.-]+(\/[\w.-]+)*$/, 'a key prefix such as leakscan or teams/security/leakscan').default('leakscan'),
+        /**
+         * S3 bucket names are global across every AWS account, so the default must be unique per
+         * account and Region: leakscan-<environment>-tfstate-<accountId>-<state region>. A backend
+         * block cannot read the account at plan time, so without `accountId` a name must be set here.
+         */
+        bucket: text(
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          'an S3 bucket name (3-63 lowercase letters, digits, "." or "-")',
+        ).optional(),
+        keyPrefix: text(/^[\w.-]+(\/[\w.-]+)*$/, 'a key prefix such as leakscan or teams/security/leakscan').default(
+          'leakscan',
+        ),
         /** Default: the environment's region. */
         region: region.optional(),
       })
       .prefault({}),
     tags: z.record(text(/^[\w.:/=+@ -]{1,128}$/, 'a tag key of 1-128 characters'), z.string().max(256)).default({}),
   })
+  .superRefine((c, ctx) => {
+    if (c.state.bucket === undefined && c.accountId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['state', 'bucket'],
+        message:
+          'required when accountId is not set: S3 bucket names are global, so the default name ' +
+          '(leakscan-<environment>-tfstate-<accountId>-<region>) needs the account id; set accountId or name a bucket',
+      });
+    }
+  })
   .transform((c) => ({
     ...c,
     state: {
-      bucket: c.state.bucket ?? `leakscan-${c.environment}-tfstate`,
+      // Without a bucket the account id is set: the refinement above rejects the configuration otherwise.
+      bucket: c.state.bucket ?? defaultStateBucket(c.environment, c.accountId!, c.state.region ?? c.region),
       keyPrefix: c.state.keyPrefix,
       region: c.state.region ?? c.region,
       /** The state key's alias: the S3 backend names it so backends need no account id. */

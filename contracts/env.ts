@@ -3,7 +3,7 @@
  * the scanner task read them, the tests build them: everyone imports these constants.
  */
 
-/** Passed by the trigger Lambda to the scanner container through RunTask `overrides`. */
+/** Passed by the trigger Lambda to the scanner container through RunTask `overrides` (contracts/scan-request.ts). */
 export const TASK_ENV = {
   repository: 'LEAKSCAN_REPOSITORY',
   cloneUrl: 'LEAKSCAN_CLONE_URL',
@@ -15,10 +15,12 @@ export const TASK_ENV = {
   findingsTopicArn: 'LEAKSCAN_FINDINGS_TOPIC_ARN',
   /** "true" to publish a message for clean scans as well. */
   notifyClean: 'LEAKSCAN_NOTIFY_CLEAN',
+  /**
+   * Task-only, never in RunTask overrides (the task definition may set it): seconds the fetch and the
+   * scan together may take before the task gives up with `scan-deadline-exceeded` and exit 2.
+   */
+  scanTimeoutSeconds: 'LEAKSCAN_SCAN_TIMEOUT_SECONDS',
 } as const;
-
-export const SCAN_MODES = ['pr', 'full'] as const;
-export type ScanMode = (typeof SCAN_MODES)[number];
 
 /** Set by the trigger stack on the Lambda function. */
 export const LAMBDA_ENV = {

@@ -4,6 +4,7 @@
  * into the bundle (measured ~440 KB minified against ~14 KB, see bench/lambda.bench.ts).
  */
 import * as z from 'zod/mini';
+import { commitIdSchema, pullRequestIdSchema, repositoryNameSchema } from './scan-request';
 
 export const PR_EVENT_SOURCE = 'aws.codecommit';
 export const PR_EVENT_DETAIL_TYPE = 'CodeCommit Pull Request State Change';
@@ -12,19 +13,6 @@ export const SCHEDULED_EVENT_DETAIL_TYPE = 'Scheduled Event';
 
 /** `detail.event` values that start a scan; every other value (approvals, merges, closes) is ignored. */
 export const SCANNED_PR_EVENTS = ['pullRequestCreated', 'pullRequestSourceBranchUpdated'] as const;
-
-/** Full git object id: the task diffs by commit, never by branch name. */
-export const commitIdSchema = z.string().check(z.regex(/^[0-9a-f]{40}$/, 'must be a 40-character lowercase hex commit id'));
-
-/**
- * CodeCommit's naming rules: letters, digits, `_`, `.`, `-`, 1..100 characters, not ending in `.git`.
- * Names made only of dots are refused as well: they would turn the clone URL into a path traversal.
- */
-export const repositoryNameSchema = z.string().check(
-  z.regex(/^[\w.-]{1,100}$/, 'must be 1-100 characters of letters, digits, "_", "." or "-"'),
-  z.refine((name) => !/\.git$/i.test(name), 'must not end in .git'),
-  z.refine((name) => !/^\.+$/.test(name), 'must not consist of dots only'),
-);
 
 const regionSchema = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region code'));
 
@@ -60,7 +48,7 @@ export const pullRequestEventSchema = z.object({
   detail: z.object({
     event: z.enum(SCANNED_PR_EVENTS),
     /** A decimal string, not a number. */
-    pullRequestId: z.string().check(z.regex(/^[1-9][0-9]{0,19}$/, 'must be a decimal pull request id')),
+    pullRequestId: pullRequestIdSchema,
     pullRequestStatus: z.literal('Open'),
     /** The strings "True" / "False", not booleans. */
     isMerged: z.literal('False'),
@@ -76,7 +64,6 @@ export const pullRequestEventSchema = z.object({
     lastModifiedDate: z.optional(z.string()),
   }),
 });
-export type PullRequestEvent = z.infer<typeof pullRequestEventSchema>;
 
 /** EventBridge rule schedule (`rate(...)` / `cron(...)`): the detail is an empty object. */
 export const scheduledEventSchema = z.object({
@@ -84,9 +71,3 @@ export const scheduledEventSchema = z.object({
   'detail-type': z.literal(SCHEDULED_EVENT_DETAIL_TYPE),
   source: z.literal(SCHEDULED_EVENT_SOURCE),
 });
-export type ScheduledEvent = z.infer<typeof scheduledEventSchema>;
-
-/** One line per problem, `path: message`, for logs and the rejected-event queue's `reason` attribute. */
-export function describeIssues(error: z.core.$ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ');
-}

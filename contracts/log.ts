@@ -39,9 +39,12 @@ export interface LoggerOptions {
 export function createLogger(context: { service: string } & LogFields, options: LoggerOptions = {}): Logger {
   const { level: threshold = 'info', write = (line: string) => process.stdout.write(line + '\n') } = options;
   const lowest = LOG_THRESHOLDS.indexOf(threshold);
-  const log = (level: LogLevel) => (event: string, fields: LogFields = {}) => {
-    if (LOG_THRESHOLDS.indexOf(level) >= lowest) write(JSON.stringify({ level, time: new Date().toISOString(), event, ...context, ...fields }));
-  };
+  const log =
+    (level: LogLevel) =>
+    (event: string, fields: LogFields = {}) => {
+      if (LOG_THRESHOLDS.indexOf(level) >= lowest)
+        write(JSON.stringify({ level, time: new Date().toISOString(), event, ...context, ...fields }));
+    };
   return {
     debug: log('debug'),
     info: log('info'),
@@ -51,6 +54,17 @@ export function createLogger(context: { service: string } & LogFields, options: 
   };
 }
 
+/** How much of an untrusted string (an event field, a name from a repository) a log line copies. */
+export const UNTRUSTED_TEXT_MAX_CHARS = 256;
+
+/**
+ * Untrusted text bounded for logs, queue attributes and metrics: itself when short, else its first
+ * `max` characters and its original length, so a 300 KB field costs a line ~300 bytes, not 300 KB.
+ */
+export function clip(text: string, max = UNTRUSTED_TEXT_MAX_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
 /** An error as log fields: name, message, AWS/git error code, and the cause chain (bounded). */
 export function describeError(error: unknown, depth = 0): LogFields {
   if (!(error instanceof Error)) return { message: String(error).slice(0, 500) };
@@ -58,6 +72,7 @@ export function describeError(error: unknown, depth = 0): LogFields {
   const fields: LogFields = { name: error.name, message: error.message.slice(0, 1000) };
   if (typeof code === 'string' || typeof code === 'number') fields.code = code;
   if (error.cause !== undefined && depth < 3) fields.cause = describeError(error.cause, depth + 1);
-  if (error instanceof AggregateError && depth < 3) fields.errors = error.errors.slice(0, 3).map((inner: unknown) => describeError(inner, depth + 1));
+  if (error instanceof AggregateError && depth < 3)
+    fields.errors = error.errors.slice(0, 3).map((inner: unknown) => describeError(inner, depth + 1));
   return fields;
 }

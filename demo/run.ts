@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TASK_ENV } from '../contracts/env';
+import { decodeTaskEnv } from '../contracts/scan-request';
 import { planComments } from '../scanner/notify/comments';
 import type { MachinePayload } from '../scanner/notify/message';
 import { startMoto } from '../testkit/moto';
@@ -18,12 +18,13 @@ import {
   QUIET_TRIGGER,
   pullRequestEvent,
   receiveNotifications,
-  runScannerTask,
+  spawnScannerTask,
   startedTaskEnvironments,
   triggerEnvironment,
 } from '../testkit/pipeline';
 
-const rule = (title: string) => console.log(`\n${'='.repeat(8)} ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
+const rule = (title: string) =>
+  console.log(`\n${'='.repeat(8)} ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
 const indent = (text: string) => text.replace(/^/gm, '    ');
 
 async function main(): Promise<number> {
@@ -33,14 +34,22 @@ async function main(): Promise<number> {
   const moto = await startMoto();
   try {
     const resources = await provisionMoto(moto);
-    console.log(`cluster ${resources.clusterArn}\ntopic   ${resources.topicArn}\nqueue   ${resources.queueUrl} (subscribed to the topic)`);
+    console.log(
+      `cluster ${resources.clusterArn}\ntopic   ${resources.topicArn}\nqueue   ${resources.queueUrl} (subscribed to the topic)`,
+    );
 
     rule('2. a repository whose pull request leaks a key');
     const sample = createSampleRepository(join(dir, 'repos'), 'payments-service', true);
-    console.log(`${sample.path}\n  main               ${sample.destinationCommit}\n  feature/s3-upload  ${sample.sourceCommit} (adds a hard-coded, generated fake key pair)`);
+    console.log(
+      `${sample.path}\n  main               ${sample.destinationCommit}\n  feature/s3-upload  ${sample.sourceCommit} (adds a hard-coded, generated fake key pair)`,
+    );
 
     rule('3. the PR event → the trigger Lambda handler → ecs:RunTask');
-    const trigger = loadTriggerHandler({ ...moto.env, ...triggerEnvironment(resources, sample.cloneUrlTemplate), ...QUIET_TRIGGER });
+    const trigger = loadTriggerHandler({
+      ...moto.env,
+      ...triggerEnvironment(resources, sample.cloneUrlTemplate),
+      ...QUIET_TRIGGER,
+    });
     console.log('handler result:', JSON.stringify(await trigger(pullRequestEvent(sample, '42', moto.region))));
     const [overrides] = await startedTaskEnvironments(moto, resources.clusterArn);
     if (!overrides) throw new Error('the trigger started no task');
@@ -48,7 +57,7 @@ async function main(): Promise<number> {
     for (const [name, value] of Object.entries(overrides)) console.log(`  ${name}=${value}`);
 
     rule('4. `leakscan task` with exactly that environment (its JSON log lines)');
-    const run = await runScannerTask(overrides, moto, join(dir, 'scratch'));
+    const run = await spawnScannerTask(overrides, moto, join(dir, 'scratch'));
     console.log(indent(run.stdout.trim()));
     console.log(`exit code ${run.exitCode}`);
     if (run.exitCode !== 0) throw new Error(`the task failed:\n${run.stderr}`);
@@ -68,17 +77,33 @@ async function main(): Promise<number> {
     console.log(indent(JSON.stringify({ ...payload, findings: payload.findings.slice(0, 2) }, null, 2)));
 
     rule('7. the pull-request comments');
-    console.log('(moto implements no CodeCommit pull-request API: the task logged "pr-comments-failed" above.\n' + ' These are the comments it posts on AWS, rendered by the same builders.)');
-    const pr = { repository: overrides[TASK_ENV.repository]!, pullRequestId: '42', sourceCommit: sample.sourceCommit, destinationCommit: sample.destinationCommit };
-    const comments = planComments(pr, payload.findings, new Set());
+    console.log(
+      '(moto implements no CodeCommit pull-request API: the task logged "pr-comments-failed" above.\n' +
+        ' These are the comments it posts on AWS, rendered by the same builders.)',
+    );
+    // The request the task decoded from its overrides: the same one the comments are posted for.
+    const decoded = decodeTaskEnv(overrides);
+    if (!decoded.success || decoded.data.request.mode !== 'pr')
+      throw new Error('the task overrides are not a pull request scan');
+    const comments = planComments(decoded.data.request, payload.findings, new Set());
     for (const comment of comments) {
-      const where = comment.location ? `inline comment on ${comment.location.filePath}:${comment.location.filePosition} (AFTER)` : 'general comment';
+      const where = comment.location
+        ? `inline comment on ${comment.location.filePath}:${comment.location.filePosition} (AFTER)`
+        : 'general comment';
       console.log(`\n--- ${where} ---\n${indent(comment.content)}`);
     }
 
-    const leaked = sample.leakedValues.filter((raw) => [run.stdout, run.stderr, published.message, notification.body, ...comments.map((c) => c.content)].some((text) => text.includes(raw)));
+    const leaked = sample.leakedValues.filter((raw) =>
+      [run.stdout, run.stderr, published.message, notification.body, ...comments.map((c) => c.content)].some((text) =>
+        text.includes(raw),
+      ),
+    );
     rule('8. check');
-    console.log(leaked.length === 0 ? 'the raw key appears nowhere: not in the logs, the e-mail, the JSON or the comments.' : 'RAW VALUE LEAKED');
+    console.log(
+      leaked.length === 0
+        ? 'the raw key appears nowhere: not in the logs, the e-mail, the JSON or the comments.'
+        : 'RAW VALUE LEAKED',
+    );
     return leaked.length === 0 ? 0 : 1;
   } finally {
     await moto.stop();

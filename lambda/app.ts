@@ -7,24 +7,24 @@
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { describeIssues } from '../contracts/errors';
 import {
   PR_EVENT_DETAIL_TYPE,
   SCANNED_PR_EVENTS,
   SCHEDULED_EVENT_DETAIL_TYPE,
-  describeIssues,
   pullRequestEventSchema,
   pullRequestTriggerSchema,
-  repositoryNameSchema,
   scheduledEventSchema,
 } from '../contracts/events';
-import { describeError, type Logger } from '../contracts/log';
+import { clip, describeError, type Logger } from '../contracts/log';
+import { repositoryNameSchema, type ScanRequest } from '../contracts/scan-request';
 import type { LambdaConfig } from './config';
 import { FanOutError, RetryableTaskStartError, TaskStartError } from './errors';
 import { countMetrics } from './metrics';
-import { buildRunTaskInput, startScanTask, type ScanRequest, type StartOutcome } from './runtask';
+import { buildRunTaskInput, startScanTask, type StartOutcome, type TaskLaunch } from './runtask';
 import { DEFAULT_PACE, paced, type PaceOptions } from './schedule';
 
-export interface TriggerDeps {
+export interface HandlerDependencies {
   config: LambdaConfig;
   ecs: ECSClient;
   sqs: SQSClient;
@@ -50,103 +50,156 @@ export interface LambdaContext {
   functionName: string;
 }
 
-/** What one invocation counts and logs through. */
+/** What one invocation works with, counts and logs through. */
 interface Invocation {
+  deps: HandlerDependencies;
   summary: TriggerSummary;
   log: Logger;
 }
 
-export function createHandler(deps: TriggerDeps): (event: unknown, context?: LambdaContext) => Promise<TriggerSummary> {
-  const { config, ecs, sqs, listRepositories } = deps;
-  const pace = deps.pace ?? DEFAULT_PACE;
+/** SQS attribute values are capped at 256 KB; a reason list is far shorter, but never let it fail the send. */
+const MAX_REASON_CHARS = 4096;
 
-  async function reject(event: unknown, { summary, log }: Invocation, reason: string): Promise<void> {
-    log.error('event rejected: it can never succeed, sent to the rejected-event queue', { reason });
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: config.rejectedEventQueueUrl,
-        MessageBody: JSON.stringify(event ?? null),
-        // SQS attribute values are capped at 256 KB; a reason list is far shorter, but never let it fail the send.
-        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 4096) } },
-      }),
-    );
-    summary.rejected += 1;
-  }
+/** Untrusted text as a log field: clipped, and left out of the line (undefined) when it is not a string. */
+function untrusted(value: unknown): string | undefined {
+  return typeof value === 'string' ? clip(value) : undefined;
+}
 
-  async function start(scan: ScanRequest, { summary, log }: Invocation): Promise<StartOutcome> {
-    const scanKeys = { repository: scan.repository, pullRequestId: scan.pullRequest?.id, mode: scan.mode };
-    try {
-      const result = await startScanTask(ecs, buildRunTaskInput(config, scan));
-      summary[result.outcome] += 1;
-      log.info(result.outcome === 'started' ? 'scan task started' : 'scan task already started', { ...scanKeys, ...result });
-      return result;
-    } catch (error) {
-      summary.failed += 1;
-      // Known only for RunTask failures[]; SDK errors (throttling, access denied) speak through their name.
-      const retryable = error instanceof TaskStartError ? error instanceof RetryableTaskStartError : undefined;
-      log.error('scan task not started', { ...scanKeys, retryable, error: describeError(error) });
-      throw error;
-    }
-  }
+async function reject({ deps, summary, log }: Invocation, event: unknown, reason: string): Promise<void> {
+  const bounded = clip(reason, MAX_REASON_CHARS);
+  log.error('event rejected: it can never succeed, sent to the rejected-event queue', { reason: bounded });
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.config.rejectedEventQueueUrl,
+      MessageBody: JSON.stringify(event ?? null),
+      MessageAttributes: { reason: { DataType: 'String', StringValue: bounded } },
+    }),
+  );
+  summary.rejected += 1;
+}
 
-  async function onPullRequest(event: unknown, invocation: Invocation): Promise<void> {
-    const trigger = pullRequestTriggerSchema.safeParse(event);
-    if (!trigger.success) return reject(event, invocation, describeIssues(trigger.error));
-    const { event: kind, pullRequestStatus, isMerged } = trigger.data.detail;
-    // Defence in depth behind the EventBridge rule's filter.
-    if (!(SCANNED_PR_EVENTS as readonly string[]).includes(kind) || pullRequestStatus !== 'Open' || isMerged !== 'False') {
-      invocation.summary.ignored += 1;
-      invocation.log.info('event ignored: not an open, unmerged pull request created or updated', { prEvent: kind, pullRequestStatus, isMerged });
-      return;
-    }
-    const parsed = pullRequestEventSchema.safeParse(event);
-    if (!parsed.success) return reject(event, invocation, describeIssues(parsed.error));
-    const { detail, region } = parsed.data;
-    const [repository] = detail.repositoryNames;
-    const pullRequest = { id: detail.pullRequestId, sourceCommit: detail.sourceCommit, destinationCommit: detail.destinationCommit };
-    await start({ repository, region, mode: 'pr', pullRequest, idempotencyKey: ['pr', repository, pullRequest.id, pullRequest.sourceCommit] }, invocation);
-  }
-
-  async function onSchedule(event: unknown, invocation: Invocation): Promise<void> {
-    const { summary, log } = invocation;
-    const parsed = scheduledEventSchema.safeParse(event);
-    if (!parsed.success) return reject(event, invocation, describeIssues(parsed.error));
-    const { region, time } = parsed.data;
-    const listed = config.watchedRepositories.length > 0 ? config.watchedRepositories : await listRepositories();
-    const repositories = listed.filter((name) => repositoryNameSchema.safeParse(name).success);
-    if (repositories.length < listed.length) log.warn('skipped repositories with invalid names', { skipped: listed.length - repositories.length });
-    const results = await paced(
-      repositories,
-      (repository) => start({ repository, region, mode: 'full', idempotencyKey: ['full', repository, time] }, invocation),
-      pace,
-    );
-    const failed = repositories.filter((_, i) => results[i]?.status === 'rejected');
-    if (failed.length === 0) {
-      log.info('scheduled fan-out complete', { repositories: repositories.length, started: summary.started, duplicate: summary.duplicate });
-      return;
-    }
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    log.error('scheduled fan-out incomplete: the invocation fails so Lambda retries it', { failedRepositories: failed, total: repositories.length });
-    throw new FanOutError(`${failed.length} of ${repositories.length} scheduled scans did not start: ${failed.join(', ')}`, failed, {
-      cause: new AggregateError(errors),
+async function start({ deps, summary, log }: Invocation, launch: TaskLaunch): Promise<StartOutcome> {
+  const { request } = launch;
+  const pullRequestId = request.mode === 'pr' ? request.pullRequest.id : undefined;
+  const scanKeys = { repository: request.repository, pullRequestId, mode: request.mode };
+  try {
+    const result = await startScanTask(deps.ecs, buildRunTaskInput(deps.config, launch));
+    summary[result.outcome] += 1;
+    log.info(result.outcome === 'started' ? 'scan task started' : 'scan task already started', {
+      ...scanKeys,
+      ...result,
     });
+    return result;
+  } catch (error) {
+    summary.failed += 1;
+    // Known only for RunTask failures[]; SDK errors (throttling, access denied) speak through their name.
+    const retryable = error instanceof TaskStartError ? error instanceof RetryableTaskStartError : undefined;
+    log.error('scan task not started', { ...scanKeys, retryable, error: describeError(error) });
+    throw error;
   }
+}
 
+async function onPullRequest(invocation: Invocation, event: unknown): Promise<void> {
+  const trigger = pullRequestTriggerSchema.safeParse(event);
+  if (!trigger.success) return reject(invocation, event, describeIssues(trigger.error));
+  const { event: kind, pullRequestStatus, isMerged } = trigger.data.detail;
+  // Defence in depth behind the EventBridge rule's filter.
+  if (
+    !(SCANNED_PR_EVENTS as readonly string[]).includes(kind) ||
+    pullRequestStatus !== 'Open' ||
+    isMerged !== 'False'
+  ) {
+    invocation.summary.ignored += 1;
+    invocation.log.info('event ignored: not an open, unmerged pull request created or updated', {
+      prEvent: clip(kind),
+      pullRequestStatus: untrusted(pullRequestStatus),
+      isMerged: untrusted(isMerged),
+    });
+    return;
+  }
+  const parsed = pullRequestEventSchema.safeParse(event);
+  if (!parsed.success) return reject(invocation, event, describeIssues(parsed.error));
+  const { detail, region } = parsed.data;
+  const [repository] = detail.repositoryNames;
+  const request: ScanRequest = {
+    repository,
+    mode: 'pr',
+    pullRequest: { id: detail.pullRequestId, base: detail.destinationCommit, head: detail.sourceCommit },
+  };
+  await start(invocation, {
+    request,
+    region,
+    idempotencyKey: ['pr', repository, detail.pullRequestId, detail.sourceCommit],
+  });
+}
+
+async function onSchedule(invocation: Invocation, event: unknown): Promise<void> {
+  const { deps, summary, log } = invocation;
+  const parsed = scheduledEventSchema.safeParse(event);
+  if (!parsed.success) return reject(invocation, event, describeIssues(parsed.error));
+  const { region, time } = parsed.data;
+  const watched = deps.config.watchedRepositories;
+  const listed = watched.length > 0 ? watched : await deps.listRepositories();
+  const repositories = listed.filter((name) => repositoryNameSchema.safeParse(name).success);
+  if (repositories.length < listed.length)
+    log.warn('skipped repositories with invalid names', { skipped: listed.length - repositories.length });
+  const results = await paced(
+    repositories,
+    (repository) =>
+      start(invocation, { request: { repository, mode: 'full' }, region, idempotencyKey: ['full', repository, time] }),
+    deps.pace ?? DEFAULT_PACE,
+  );
+  const failed = repositories.filter((_, i) => results[i]?.status === 'rejected');
+  if (failed.length === 0) {
+    log.info('scheduled fan-out complete', {
+      repositories: repositories.length,
+      started: summary.started,
+      duplicate: summary.duplicate,
+    });
+    return;
+  }
+  const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  log.error('scheduled fan-out incomplete: the invocation fails so Lambda retries it', {
+    failedRepositories: failed,
+    total: repositories.length,
+  });
+  throw new FanOutError(
+    `${failed.length} of ${repositories.length} scheduled scans did not start: ${failed.join(', ')}`,
+    failed,
+    {
+      cause: new AggregateError(errors),
+    },
+  );
+}
+
+/** The invocation's logger: every line carries the event id and detail-type (clipped) and the request id. */
+function invocationLogger(base: Logger, envelope: Record<string, unknown>, context: LambdaContext | undefined): Logger {
+  // undefined fields are left out of the JSON line.
+  return base.child({
+    correlationId: untrusted(envelope.id),
+    requestId: context?.awsRequestId,
+    functionName: context?.functionName,
+    detailType: untrusted(envelope['detail-type']),
+  });
+}
+
+export function createHandler(
+  deps: HandlerDependencies,
+): (event: unknown, context?: LambdaContext) => Promise<TriggerSummary> {
   return async function handler(event, context) {
     const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
     const detailType = envelope['detail-type'];
-    // undefined fields are left out of the JSON line.
-    const log = deps.log.child({
-      correlationId: typeof envelope.id === 'string' ? envelope.id : undefined,
-      requestId: context?.awsRequestId,
-      functionName: context?.functionName,
-      detailType: typeof detailType === 'string' ? detailType : undefined,
-    });
-    const invocation: Invocation = { summary: { started: 0, duplicate: 0, ignored: 0, rejected: 0, failed: 0 }, log };
+    const log = invocationLogger(deps.log, envelope, context);
+    const invocation: Invocation = {
+      deps,
+      summary: { started: 0, duplicate: 0, ignored: 0, rejected: 0, failed: 0 },
+      log,
+    };
     try {
-      if (detailType === PR_EVENT_DETAIL_TYPE) await onPullRequest(event, invocation);
-      else if (detailType === SCHEDULED_EVENT_DETAIL_TYPE) await onSchedule(event, invocation);
-      else await reject(event, invocation, `unsupported event: detail-type ${JSON.stringify(detailType ?? null)}`);
+      if (detailType === PR_EVENT_DETAIL_TYPE) await onPullRequest(invocation, event);
+      else if (detailType === SCHEDULED_EVENT_DETAIL_TYPE) await onSchedule(invocation, event);
+      else
+        await reject(invocation, event, `unsupported event: detail-type ${clip(JSON.stringify(detailType ?? null))}`);
       return invocation.summary;
     } finally {
       // Every count, zeros included, on every invocation: alarms on them never see missing data.

@@ -1,14 +1,17 @@
 /**
  * The one reader of the Lambda's configuration (LAMBDA_ENV, set by the trigger stack, and the log level
- * Lambda sets). Read once at cold start; every LAMBDA_ENV problem is reported in one ConfigError so a
- * bad deployment fails loudly at init.
+ * Lambda sets). Read once at cold start with zod/mini, like the task's reader and with the same
+ * validators (contracts/scan-request.ts); every LAMBDA_ENV problem is reported in one LambdaConfigError
+ * so a bad deployment fails loudly at init. Problems name the variable, never echo its value.
  */
+import * as z from 'zod/mini';
 import { DEFAULT_CLONE_URL_TEMPLATE, LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../contracts/env';
-import { repositoryNameSchema } from '../contracts/events';
+import { envIssueList } from '../contracts/errors';
 import { LOG_THRESHOLDS, isLogThreshold, type LogThreshold } from '../contracts/log';
-import { ConfigError } from './errors';
+import { arnSchema, repositoryNameSchema, topicArnSchema } from '../contracts/scan-request';
+import { LambdaConfigError } from './errors';
 
-export const CAPACITY_STRATEGIES = ['FARGATE', 'FARGATE_SPOT'] as const;
+const CAPACITY_STRATEGIES = ['FARGATE', 'FARGATE_SPOT'] as const;
 export type CapacityStrategy = (typeof CAPACITY_STRATEGIES)[number];
 
 export interface LambdaConfig {
@@ -27,35 +30,14 @@ export interface LambdaConfig {
 }
 
 type Key = keyof typeof LAMBDA_ENV;
-interface Rule {
-  test: (value: string) => boolean;
-  expected: string;
-  /** Used when the variable is unset or blank; no default means the variable is required. */
-  fallback?: string;
-}
 
-const matches = (pattern: RegExp, expected: string): Rule => ({ test: (v) => pattern.test(v), expected });
-const idList = (prefix: string): Rule => ({
-  test: (v) => splitList(v).length > 0 && splitList(v).every((id) => new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(id)),
-  expected: `a comma-separated list of ${prefix}-… ids`,
-});
-
-const RULES: Record<Key, Rule> = {
-  clusterArn: matches(/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[\w-]+$/, 'an ECS cluster ARN'),
-  taskDefinitionArn: matches(/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+(:\d+)?$/, 'an ECS task definition ARN'),
-  containerName: { ...matches(/^[\w-]{1,255}$/, 'a container name'), fallback: SCANNER_CONTAINER_NAME },
-  subnetIds: idList('subnet'),
-  securityGroupIds: idList('sg'),
-  capacityStrategy: { test: (v) => (CAPACITY_STRATEGIES as readonly string[]).includes(v), expected: CAPACITY_STRATEGIES.join(' or '), fallback: 'FARGATE' },
-  findingsTopicArn: matches(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'an SNS topic ARN'),
-  watchedRepositories: {
-    test: (v) => splitList(v).every((name) => repositoryNameSchema.safeParse(name).success),
-    expected: 'a comma-separated list of CodeCommit repository names',
-    fallback: '',
-  },
-  cloneUrlTemplate: { test: (v) => v.includes('{repository}'), expected: 'a URL containing {repository}', fallback: DEFAULT_CLONE_URL_TEMPLATE },
-  notifyClean: { test: (v) => v === 'true' || v === 'false', expected: '"true" or "false"', fallback: 'false' },
-  rejectedEventQueueUrl: { test: (v) => /^https?:\/\/\S+$/.test(v), expected: 'an SQS queue URL' },
+/** Used when a variable is unset or blank; a variable without one is required. */
+const DEFAULTS: Partial<Record<Key, string>> = {
+  containerName: SCANNER_CONTAINER_NAME,
+  capacityStrategy: 'FARGATE',
+  watchedRepositories: '',
+  cloneUrlTemplate: DEFAULT_CLONE_URL_TEMPLATE,
+  notifyClean: 'false',
 };
 
 function splitList(value: string): string[] {
@@ -65,25 +47,55 @@ function splitList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
+/** A comma-separated list of at least `minimum` items, each passing `item`. */
+function listSchema(item: z.ZodMiniType<string>, minimum: number, what: string) {
+  const valid = (items: string[]) => items.length >= minimum && items.every((i) => item.safeParse(i).success);
+  return z.pipe(z.string(), z.transform(splitList)).check(z.refine(valid, `must be ${what}`));
+}
+
+const awsIdSchema = (prefix: string) => z.string().check(z.regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`)));
+
+const lambdaEnvSchema = z.object({
+  [LAMBDA_ENV.clusterArn]: arnSchema('ecs', 'cluster/[\\w-]+', 'an ECS cluster ARN'),
+  [LAMBDA_ENV.taskDefinitionArn]: arnSchema('ecs', 'task-definition/[\\w-]+(:\\d+)?', 'an ECS task definition ARN'),
+  [LAMBDA_ENV.containerName]: z.string().check(z.regex(/^[\w-]{1,255}$/, 'must be a container name')),
+  [LAMBDA_ENV.subnetIds]: listSchema(awsIdSchema('subnet'), 1, 'a comma-separated list of subnet-… ids'),
+  [LAMBDA_ENV.securityGroupIds]: listSchema(awsIdSchema('sg'), 1, 'a comma-separated list of sg-… ids'),
+  [LAMBDA_ENV.capacityStrategy]: z.enum(CAPACITY_STRATEGIES, `must be ${CAPACITY_STRATEGIES.join(' or ')}`),
+  [LAMBDA_ENV.findingsTopicArn]: topicArnSchema,
+  [LAMBDA_ENV.watchedRepositories]: listSchema(
+    repositoryNameSchema,
+    0,
+    'a comma-separated list of CodeCommit repository names',
+  ),
+  [LAMBDA_ENV.cloneUrlTemplate]: z
+    .string()
+    .check(z.refine((v) => v.includes('{repository}'), 'must be a URL containing {repository}')),
+  [LAMBDA_ENV.notifyClean]: z.enum(['true', 'false'], 'must be "true" or "false"'),
+  [LAMBDA_ENV.rejectedEventQueueUrl]: z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an SQS queue URL')),
+});
+
 export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
-  const problems: string[] = [];
-  const raw = {} as Record<Key, string>;
-  for (const key of Object.keys(RULES) as Key[]) {
-    const { test, expected, fallback } = RULES[key];
-    const name = LAMBDA_ENV[key];
-    const value = env[name]?.trim() || fallback;
-    if (value === undefined) problems.push(`${name} is not set (expected ${expected})`);
-    else if (value !== '' && !test(value)) problems.push(`${name}=${JSON.stringify(value)} is not ${expected}`);
-    raw[key] = value ?? '';
+  const keys = Object.keys(LAMBDA_ENV) as Key[];
+  const raw = Object.fromEntries(keys.map((key) => [LAMBDA_ENV[key], env[LAMBDA_ENV[key]]?.trim() || DEFAULTS[key]]));
+  const parsed = lambdaEnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = envIssueList(raw, parsed.error);
+    throw new LambdaConfigError(`invalid trigger Lambda configuration: ${problems.join('; ')}`, problems);
   }
-  if (problems.length > 0) throw new ConfigError(`invalid trigger Lambda configuration: ${problems.join('; ')}`);
+  const value = parsed.data;
   return {
-    ...raw,
-    capacityStrategy: raw.capacityStrategy as CapacityStrategy,
-    subnetIds: splitList(raw.subnetIds),
-    securityGroupIds: splitList(raw.securityGroupIds),
-    watchedRepositories: splitList(raw.watchedRepositories),
-    notifyClean: raw.notifyClean === 'true',
+    clusterArn: value[LAMBDA_ENV.clusterArn],
+    taskDefinitionArn: value[LAMBDA_ENV.taskDefinitionArn],
+    containerName: value[LAMBDA_ENV.containerName],
+    subnetIds: value[LAMBDA_ENV.subnetIds],
+    securityGroupIds: value[LAMBDA_ENV.securityGroupIds],
+    capacityStrategy: value[LAMBDA_ENV.capacityStrategy],
+    findingsTopicArn: value[LAMBDA_ENV.findingsTopicArn],
+    watchedRepositories: value[LAMBDA_ENV.watchedRepositories],
+    cloneUrlTemplate: value[LAMBDA_ENV.cloneUrlTemplate],
+    notifyClean: value[LAMBDA_ENV.notifyClean] === 'true',
+    rejectedEventQueueUrl: value[LAMBDA_ENV.rejectedEventQueueUrl],
   };
 }
 
@@ -93,6 +105,8 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaCo
  */
 export function readLogLevel(env: NodeJS.ProcessEnv = process.env): LogThreshold {
   const value = env.AWS_LAMBDA_LOG_LEVEL?.trim().toLowerCase() || 'info';
-  if (!isLogThreshold(value)) throw new ConfigError(`AWS_LAMBDA_LOG_LEVEL=${JSON.stringify(env.AWS_LAMBDA_LOG_LEVEL)} is not one of ${LOG_THRESHOLDS.join(', ').toUpperCase()}`);
+  if (!isLogThreshold(value)) {
+    throw new LambdaConfigError(`AWS_LAMBDA_LOG_LEVEL: must be one of ${LOG_THRESHOLDS.join(', ').toUpperCase()}`);
+  }
   return value;
 }

@@ -3,15 +3,21 @@
  * Lambda retries it and then hands the event to the on-failure destination: throw only what a retry can
  * fix. Events that can never succeed are rejected (sent to the queue once) instead of thrown.
  */
+import { LeakscanBaseError } from '../contracts/errors';
 
 /** LAMBDA_ENV is missing or malformed: thrown at cold start, the function cannot run at all. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export class LambdaConfigError extends LeakscanBaseError {
+  constructor(
+    message: string,
+    /** One entry per invalid variable: `NAME: reason` (never the value). */
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** ecs:RunTask answered with `failures[]` and started no task. */
-export class TaskStartError extends Error {
-  override name = 'TaskStartError';
+export class TaskStartError extends LeakscanBaseError {
   constructor(
     message: string,
     readonly reasons: string[],
@@ -22,13 +28,10 @@ export class TaskStartError extends Error {
 }
 
 /** Capacity, agent or throttling failure: worth retrying later (Lambda async retries do that). */
-export class RetryableTaskStartError extends TaskStartError {
-  override name = 'RetryableTaskStartError';
-}
+export class RetryableTaskStartError extends TaskStartError {}
 
 /** The scheduled fan-out could not start every repository's task; re-running it is safe (idempotent tokens). */
-export class FanOutError extends Error {
-  override name = 'FanOutError';
+export class FanOutError extends LeakscanBaseError {
   constructor(
     message: string,
     readonly failedRepositories: string[],

@@ -1,6 +1,6 @@
 /**
  * Lambda entry point (bundled by scripts/bundle.ts bundleLambda()). Runs once per cold start: reads and
- * validates LAMBDA_ENV (a bad deployment fails at init with a ConfigError naming every bad variable) and
+ * validates LAMBDA_ENV (a bad deployment fails at init with a LambdaConfigError naming every bad variable) and
  * builds the SDK clients, which take their endpoint and credentials from the environment
  * (AWS_ENDPOINT_URL too, which is how the integration test points them at moto).
  */

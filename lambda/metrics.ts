@@ -12,5 +12,11 @@ const NAMESPACE = 'leakscan';
 /** One EMF record of counts; `timestamp` in epoch milliseconds. */
 export function countMetrics<T extends { [K in keyof T]: number }>(counts: T, timestamp: number): LogFields {
   const metrics = Object.keys(counts).map((name) => ({ Name: name, Unit: 'Count' }));
-  return { _aws: { Timestamp: timestamp, CloudWatchMetrics: [{ Namespace: NAMESPACE, Dimensions: [['service']], Metrics: metrics }] }, ...counts };
+  return {
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{ Namespace: NAMESPACE, Dimensions: [['service']], Metrics: metrics }],
+    },
+    ...counts,
+  };
 }

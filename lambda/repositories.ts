@@ -14,7 +14,8 @@ const codecommit = new CodeCommitClient({ retryMode: 'adaptive' });
 export async function listAllRepositories(client: CodeCommitClient = codecommit): Promise<string[]> {
   const names: string[] = [];
   for await (const page of paginateListRepositories({ client }, {})) {
-    for (const repository of page.repositories ?? []) if (repository.repositoryName) names.push(repository.repositoryName);
+    for (const repository of page.repositories ?? [])
+      if (repository.repositoryName) names.push(repository.repositoryName);
   }
   return names;
 }

@@ -4,23 +4,23 @@
  * instead of throwing).
  */
 import { createHash } from 'node:crypto';
-import { RunTaskCommand, type ECSClient, type Failure, type KeyValuePair, type RunTaskCommandInput } from '@aws-sdk/client-ecs';
-import { TASK_ENV, type ScanMode } from '../contracts/env';
+import { RunTaskCommand, type ECSClient, type Failure, type RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import { encodeTaskEnv, type ScanRequest } from '../contracts/scan-request';
 import type { LambdaConfig } from './config';
 import { RetryableTaskStartError, TaskStartError } from './errors';
 
-export interface ScanRequest {
-  repository: string;
+/** One task to start: the scan request and what only the trigger knows about it. */
+export interface TaskLaunch {
+  request: ScanRequest;
   /** Region of the repository (the event's), substituted into the clone URL template. */
   region: string;
-  mode: ScanMode;
-  /** PR scans only: the task diffs destinationCommit..sourceCommit. */
-  pullRequest?: { id: string; sourceCommit: string; destinationCommit: string };
   /** What makes two deliveries "the same scan"; hashed into the clientToken. */
   idempotencyKey: readonly string[];
 }
 
-export type StartOutcome = { outcome: 'started'; taskArn: string; clientToken: string } | { outcome: 'duplicate'; clientToken: string };
+export type StartOutcome =
+  | { outcome: 'started'; taskArn: string; clientToken: string }
+  | { outcome: 'duplicate'; clientToken: string };
 
 /**
  * ECS remembers a clientToken (≤ 64 ASCII chars) per cluster for 24 h: the same token with the same
@@ -35,23 +35,15 @@ export function cloneUrl(template: string, region: string, repository: string): 
   return template.replaceAll('{region}', region).replaceAll('{repository}', repository);
 }
 
-export function buildRunTaskInput(config: LambdaConfig, scan: ScanRequest): RunTaskCommandInput {
-  const pr = scan.pullRequest;
-  const env: Array<[string, string]> = [
-    [TASK_ENV.repository, scan.repository],
-    [TASK_ENV.cloneUrl, cloneUrl(config.cloneUrlTemplate, scan.region, scan.repository)],
-    [TASK_ENV.mode, scan.mode],
-    [TASK_ENV.findingsTopicArn, config.findingsTopicArn],
-    [TASK_ENV.notifyClean, String(config.notifyClean)],
-  ];
-  const tags: Array<[string, string]> = [
-    ['leakscan:repository', scan.repository],
-    ['leakscan:mode', scan.mode],
-  ];
-  if (pr) {
-    env.push([TASK_ENV.pullRequestId, pr.id], [TASK_ENV.sourceCommit, pr.sourceCommit], [TASK_ENV.destinationCommit, pr.destinationCommit]);
-    tags.push(['leakscan:pull-request', pr.id]);
-  }
+export function buildRunTaskInput(config: LambdaConfig, launch: TaskLaunch): RunTaskCommandInput {
+  const { request } = launch;
+  const env = encodeTaskEnv({
+    request,
+    cloneUrl: cloneUrl(config.cloneUrlTemplate, launch.region, request.repository),
+    findingsTopicArn: config.findingsTopicArn,
+    notifyClean: config.notifyClean,
+  });
+  const pullRequestId = request.mode === 'pr' ? request.pullRequest.id : undefined;
   return {
     cluster: config.clusterArn,
     taskDefinition: config.taskDefinitionArn,
@@ -60,15 +52,25 @@ export function buildRunTaskInput(config: LambdaConfig, scan: ScanRequest): RunT
       ? { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }
       : { launchType: 'FARGATE' }),
     networkConfiguration: {
-      awsvpcConfiguration: { subnets: config.subnetIds, securityGroups: config.securityGroupIds, assignPublicIp: 'DISABLED' },
+      awsvpcConfiguration: {
+        subnets: config.subnetIds,
+        securityGroups: config.securityGroupIds,
+        assignPublicIp: 'DISABLED',
+      },
     },
     overrides: {
-      containerOverrides: [{ name: config.containerName, environment: env.map(([name, value]): KeyValuePair => ({ name, value })) }],
+      containerOverrides: [
+        { name: config.containerName, environment: Object.entries(env).map(([name, value]) => ({ name, value })) },
+      ],
     },
-    tags: tags.map(([key, value]) => ({ key, value })),
+    tags: [
+      { key: 'leakscan:repository', value: request.repository },
+      { key: 'leakscan:mode', value: request.mode },
+      ...(pullRequestId ? [{ key: 'leakscan:pull-request', value: pullRequestId }] : []),
+    ],
     // startedBy: ≤ 36 of [A-Za-z0-9_/-]; a PR id has at most 20 digits.
-    startedBy: pr ? `leakscan/pr/${pr.id}` : 'leakscan/scheduled',
-    clientToken: clientToken(scan.idempotencyKey),
+    startedBy: pullRequestId ? `leakscan/pr/${pullRequestId}` : 'leakscan/scheduled',
+    clientToken: clientToken(launch.idempotencyKey),
   };
 }
 
@@ -82,16 +84,20 @@ function describeFailure(failure: Failure): string {
 
 type Attempt = StartOutcome | { outcome: 'failed'; reasons: string[] };
 
-async function runTask(ecs: ECSClient, input: RunTaskCommandInput): Promise<Attempt> {
+async function sendRunTask(ecs: ECSClient, input: RunTaskCommandInput): Promise<Attempt> {
   const token = input.clientToken ?? '';
   try {
     const { tasks = [], failures = [] } = await ecs.send(new RunTaskCommand(input));
     const taskArn = tasks[0]?.taskArn;
     if (taskArn) return { outcome: 'started', taskArn, clientToken: token };
-    return { outcome: 'failed', reasons: failures.length > 0 ? failures.map(describeFailure) : ['RunTask returned neither a task nor a failure'] };
+    return {
+      outcome: 'failed',
+      reasons: failures.length > 0 ? failures.map(describeFailure) : ['RunTask returned neither a task nor a failure'],
+    };
   } catch (error) {
     // The token is already bound to a (slightly different) earlier request: that task is this scan.
-    if (error instanceof Error && error.name === 'ConflictException') return { outcome: 'duplicate', clientToken: token };
+    if (error instanceof Error && error.name === 'ConflictException')
+      return { outcome: 'duplicate', clientToken: token };
     throw error;
   }
 }
@@ -101,14 +107,23 @@ async function runTask(ecs: ECSClient, input: RunTaskCommandInput): Promise<Atte
  * retried once right away on FARGATE, under a token of its own (a token is bound to its first request).
  */
 export async function startScanTask(ecs: ECSClient, input: RunTaskCommandInput): Promise<StartOutcome> {
-  let attempt = await runTask(ecs, input);
-  if (attempt.outcome === 'failed' && input.capacityProviderStrategy && attempt.reasons.every((r) => CAPACITY_SHORTAGE.test(r))) {
-    const onDemand: RunTaskCommandInput = { ...input, launchType: 'FARGATE', clientToken: clientToken([input.clientToken ?? '', 'FARGATE']) };
+  let attempt = await sendRunTask(ecs, input);
+  if (
+    attempt.outcome === 'failed' &&
+    input.capacityProviderStrategy &&
+    attempt.reasons.every((r) => CAPACITY_SHORTAGE.test(r))
+  ) {
+    const onDemand: RunTaskCommandInput = {
+      ...input,
+      launchType: 'FARGATE',
+      clientToken: clientToken([input.clientToken ?? '', 'FARGATE']),
+    };
     delete onDemand.capacityProviderStrategy;
-    attempt = await runTask(ecs, onDemand);
+    attempt = await sendRunTask(ecs, onDemand);
   }
   if (attempt.outcome !== 'failed') return attempt;
   const message = `RunTask started no task: ${attempt.reasons.join('; ')}`;
-  if (attempt.reasons.every((r) => RETRYABLE_REASON.test(r))) throw new RetryableTaskStartError(message, attempt.reasons);
+  if (attempt.reasons.every((r) => RETRYABLE_REASON.test(r)))
+    throw new RetryableTaskStartError(message, attempt.reasons);
   throw new TaskStartError(message, attempt.reasons);
 }

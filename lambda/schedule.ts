@@ -24,7 +24,11 @@ export const DEFAULT_PACE: PaceOptions = {
  * Runs `work` for every item with at most `concurrency` in flight and start times at least
  * 1/perSecond apart. Never rejects: results are settled, in input order.
  */
-export async function paced<T, R>(items: readonly T[], work: (item: T) => Promise<R>, pace: PaceOptions): Promise<PromiseSettledResult<R>[]> {
+export async function paced<T, R>(
+  items: readonly T[],
+  work: (item: T) => Promise<R>,
+  pace: PaceOptions,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length);
   const interval = 1000 / pace.perSecond;
   let nextStart = -Infinity;

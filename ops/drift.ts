@@ -1,14 +1,23 @@
 /**
  * npm run drift [-- --stack NAME] [--skip-synth] [--out DIR] [--json] [--publish-topic ARN]
  *
- * For each stack: terraform plan -refresh-only -detailed-exitcode, show -json → which resources
- * drifted and which attributes changed (sensitive values never shown). Writes drift.json and
+ * For each stack: terraform plan -refresh-only, show -json → which resources drifted and which
+ * attributes changed (sensitive values never shown). Writes drift.json and
  * drift.txt to --out (default cdktf.out/drift). Exit 0 no drift, 2 drift, 1 error. With
  * --publish-topic, a drift or error result is also published to that SNS topic (the ops topic).
  */
 import { resolve } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { forEachStack, loadStacks, parseFlags, runMain, STACK_FLAGS, terraformEnv, writePrivate, type CliIo } from './lib/cli';
+import {
+  forEachStack,
+  loadStacks,
+  parseFlags,
+  runMain,
+  STACK_FLAGS,
+  terraformEnv,
+  writePrivate,
+  type CliIo,
+} from './lib/cli';
 import { buildDriftReport, formatDriftReport, summarizeDrift, type DriftReport } from './lib/drift-report';
 import { OpsError, UsageError } from './lib/errors';
 import { plural } from './lib/format';
@@ -34,10 +43,14 @@ async function publish(topicArn: string, report: DriftReport, text: string, io: 
   const body = Buffer.from(text).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
   const client = new SNSClient({ region });
   try {
-    const { MessageId } = await client.send(new PublishCommand({ TopicArn: topicArn, Subject: driftSubject(report), Message: body }));
+    const { MessageId } = await client.send(
+      new PublishCommand({ TopicArn: topicArn, Subject: driftSubject(report), Message: body }),
+    );
     io.stderr(`published drift summary to ${topicArn} (message ${MessageId})`);
   } catch (error) {
-    throw new PublishError(`could not publish to ${topicArn}: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+    throw new PublishError(`could not publish to ${topicArn}: ${(error as Error).name}: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     client.destroy();
   }
@@ -46,14 +59,19 @@ async function publish(topicArn: string, report: DriftReport, text: string, io: 
 export async function driftMain(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_FLAGS, 'publish-topic': { type: 'string' } });
   const topic = flags['publish-topic'];
-  if (topic !== undefined && !TOPIC_ARN.test(topic)) throw new UsageError(`--publish-topic must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got "${topic}"`);
-  const stacks = await loadStacks(io, { skipSynth: flags['skip-synth'], cdktfOut: flags['cdktf-out'], stacks: flags.stack });
+  if (topic !== undefined && !TOPIC_ARN.test(topic))
+    throw new UsageError(`--publish-topic must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got "${topic}"`);
+  const stacks = await loadStacks(io, {
+    skipSynth: flags['skip-synth'],
+    cdktfOut: flags['cdktf-out'],
+    stacks: flags.stack,
+  });
   const outDir = resolve(io.cwd, flags.out ?? 'cdktf.out/drift');
   const env = terraformEnv(io.env);
 
   const outcomes = await forEachStack(io, stacks, async (stack) => {
     const saved = await planStack(io.runner, stack, env, true);
-    return { drift: summarizeDrift(stack.name, saved.plan), exitCode: saved.exitCode };
+    return summarizeDrift(stack.name, saved.plan);
   });
 
   const report = buildDriftReport(outcomes);

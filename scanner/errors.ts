@@ -1,14 +1,12 @@
 /**
- * Typed errors for fatal problems. Each carries the exit code the CLI sets (2 = usage or fatal error),
- * and the underlying error as `cause`, so callers (CLI, Fargate task) can branch on the class.
+ * Typed errors for fatal problems of the scanner (CLI and Fargate task). Each carries the exit code the
+ * CLI sets (2 = usage or fatal error), and the underlying error as `cause`, so callers can branch on
+ * the class.
  */
-export class LeakscanError extends Error {
-  readonly exitCode: number = 2;
+import { LeakscanBaseError } from '../contracts/errors';
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export class LeakscanError extends LeakscanBaseError {
+  readonly exitCode: number = 2;
 }
 
 /** Bad command line or scan options. */
@@ -17,5 +15,8 @@ export class UsageError extends LeakscanError {}
 /** A git command failed (unknown revision, not a repository, git missing). */
 export class GitError extends LeakscanError {}
 
-/** The config or baseline file is missing, unreadable or invalid. */
-export class ConfigError extends LeakscanError {}
+/** The repository's scanner settings (`.leakscan.json`) or baseline file is missing, unreadable or invalid. */
+export class ScanConfigError extends LeakscanError {}
+
+/** The scan was stopped by its caller's signal (the task's overall deadline) before it finished. */
+export class ScanAbortedError extends LeakscanError {}

@@ -6,25 +6,24 @@
 import { statSync } from 'node:fs';
 import type { Finding, ScanReport } from '../contracts/finding';
 import { readBaseline } from './baseline';
-import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig, type ScanConfig } from './config';
+import { DEFAULT_CONFIG_FILE, loadConfig, MAX_SETTINGS_BYTES, parseConfig, type ScanConfig } from './config';
 import { scanFragment, type Fragment, type RevealedFinding, type Suppressions } from './engine';
-import { triggerStrings } from './engine/detect';
-import { UsageError } from './errors';
+import { ScanAbortedError, UsageError } from './errors';
 import { excluder } from './glob';
 import { RULES } from './rules';
-import { logArgs, patchFragments, stagedArgs } from './sources/diff';
-import { grepFiles, listFiles, readFragment } from './sources/files';
+import { diffFragments } from './sources/diff';
+import { grepFiles, listFiles, readFragment, type FilePath } from './sources/files';
+import { resolveCommit } from './sources/git-runner';
 import { PREFILTER_PATTERN } from './sources/prefilter';
-import { resolveCommit } from './sources/git';
-import { emptySourceStats, type SourceStats } from './sources/text';
+import { emptySourceStats, type SourceStats } from './sources/stats';
 import { readCommitFile, treeFragments } from './sources/tree';
 
 export interface ScanOptions {
   /** Directory to scan, or the repository for `diff` / `staged` / `tree`. */
   root: string;
-  /** Lines added by every commit reachable from head and not from base (`git log -p base..head`). */
+  /** Lines added by every commit reachable from head and not from base, their messages and new file names. */
   diff?: { base: string; head: string };
-  /** Lines added in the index (pre-commit). */
+  /** Lines added in the index (pre-commit), and the names of files added there. */
   staged?: boolean;
   /** Scan the files of this commit's tree via git (no checkout needed, works in a bare or --no-checkout clone). */
   tree?: string;
@@ -33,6 +32,8 @@ export interface ScanOptions {
   configFile?: string;
   /** Overrides the config's maxFileBytes. */
   maxFileBytes?: number;
+  /** Ends the scan (and every git it started) with ScanAbortedError: the task's overall deadline. */
+  signal?: AbortSignal;
 }
 
 export type RevealedReport = Omit<ScanReport, 'findings'> & { findings: RevealedFinding[] };
@@ -43,27 +44,37 @@ interface Scanned {
   stats: SourceStats;
 }
 
-/** The git sources: fragments from patches or from a commit's tree. */
-async function scanGit(options: ScanOptions, maxBytes: number, excluded: (path: string) => boolean, suppressions: Suppressions): Promise<Scanned> {
-  const { root, diff, tree } = options;
+interface Scope {
+  maxBytes: number;
+  excluded: (path: string) => boolean;
+  suppressions: Suppressions;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ScanAbortedError(`scan aborted: ${String(signal.reason)}`, { cause: signal.reason });
+}
+
+/** The git sources: fragments from patches (with commit messages and added names) or from a commit's tree. */
+async function scanGit(options: ScanOptions, { maxBytes, excluded, suppressions }: Scope): Promise<Scanned> {
+  const { root, diff, tree, signal } = options;
   const stats = emptySourceStats();
   let fragments: AsyncGenerator<Fragment>;
   if (diff) {
     const [base, head] = await Promise.all([resolveCommit(root, diff.base), resolveCommit(root, diff.head)]);
-    stats.commitsScanned = 0;
-    fragments = patchFragments(root, logArgs(base, head), stats);
-  } else if (tree !== undefined) fragments = treeFragments(root, tree, maxBytes, excluded, stats);
-  else fragments = patchFragments(root, stagedArgs(), stats);
+    fragments = diffFragments(root, { range: { base, head } }, maxBytes, stats, signal);
+  } else if (tree !== undefined) fragments = treeFragments(root, tree, maxBytes, excluded, stats, signal);
+  else fragments = diffFragments(root, { staged: true }, maxBytes, stats, signal);
   const findings: RevealedFinding[] = [];
   // In a diff, a value is reported once per file: where it was first added (oldest commit first).
   const reported = new Set<string>();
   let suppressed = 0;
   for await (const fragment of fragments) {
+    checkAborted(signal);
     if (excluded(fragment.file)) continue;
     const result = scanFragment(fragment, RULES, suppressions);
     suppressed += result.suppressed;
     for (const f of result.findings) {
-      const key = `${f.file}\0${f.fingerprint}`;
+      const key = `${f.location ?? ''}\0${f.file}\0${f.fingerprint}`;
       if (diff && reported.has(key)) continue;
       reported.add(key);
       findings.push(f);
@@ -75,36 +86,41 @@ async function scanGit(options: ScanOptions, maxBytes: number, excluded: (path: 
 /**
  * A directory: git grep (C, several threads) names the files that can hold a finding (see
  * sources/prefilter.ts), and each is read and scanned as it is named; files it rules out are never
- * read. Without git, every file is read.
+ * read. Without git (or a git without PCRE), every file is read. Every name is scanned as text.
  * (Splitting the reading between two threads measured slower: a worker loads the bundle again, and
  * git grep already keeps the second core busy.)
  */
-async function scanDirectory(root: string, maxBytes: number, excluded: (path: string) => boolean, suppressions: Suppressions): Promise<Scanned> {
+async function scanDirectory(
+  root: string,
+  { maxBytes, excluded, suppressions }: Scope,
+  signal?: AbortSignal,
+): Promise<Scanned> {
   const stats = emptySourceStats();
   const findings: RevealedFinding[] = [];
   let suppressed = 0;
-  const read = new Set<string>();
-  const visit = (file: string) => {
-    if (excluded(file) || read.has(file)) return;
-    read.add(file);
-    const fragment = readFragment(root, file, maxBytes, stats);
-    if (!fragment) return;
+  const scanOne = (fragment: Fragment) => {
     const result = scanFragment(fragment, RULES, suppressions);
     findings.push(...result.findings);
     suppressed += result.suppressed;
   };
-  // Credential shapes (PCRE) name ~5× fewer files than the rules' trigger strings.
-  const shapes = { perl: PREFILTER_PATTERN };
-  const listing = listFiles(root, excluded);
+  const read = new Set<string>();
+  const visit = (file: FilePath) => {
+    const key = file.bytes.toString('latin1');
+    if (signal?.aborted || excluded(file.name) || read.has(key)) return;
+    read.add(key);
+    const fragment = readFragment(root, file, maxBytes, stats);
+    if (fragment) scanOne(fragment);
+  };
+  const listing = listFiles(root, excluded, signal);
   // Assume a work tree; outside one this grep fails at once and the listing says so.
-  let searched = await grepFiles(root, shapes, true, visit);
+  let searched = await grepFiles(root, PREFILTER_PATTERN, true, visit, signal);
   const { files, workTree } = await listing;
-  if (!workTree) searched = await grepFiles(root, shapes, false, visit);
-  // A git without PCRE: the trigger strings (`visit` skips files read already); failing that, every file.
-  if (!searched) searched = await grepFiles(root, { fixed: triggerStrings(RULES) }, workTree, visit);
+  if (!workTree) searched = await grepFiles(root, PREFILTER_PATTERN, false, visit, signal);
+  checkAborted(signal);
   if (!searched) files.forEach(visit);
+  for (const file of files) scanOne({ file: file.name, text: file.bytes.toString('latin1'), location: 'path' });
   // Searched by git grep and holding no trigger: scanned, though not read here (so not in bytesScanned).
-  stats.filesScanned += files.filter((f) => !read.has(f)).length;
+  stats.filesScanned += files.filter((f) => !read.has(f.bytes.toString('latin1'))).length;
   return { findings, suppressed, stats };
 }
 
@@ -133,7 +149,8 @@ function byLocation(a: Finding, b: Finding): number {
  */
 async function readConfig({ root, tree, configFile }: ScanOptions): Promise<ScanConfig> {
   if (tree === undefined || configFile !== undefined) return loadConfig(root, configFile);
-  return parseConfig(await readCommitFile(root, tree, DEFAULT_CONFIG_FILE), `${tree}:${DEFAULT_CONFIG_FILE}`);
+  const text = await readCommitFile(root, tree, DEFAULT_CONFIG_FILE, MAX_SETTINGS_BYTES);
+  return parseConfig(text, `${tree}:${DEFAULT_CONFIG_FILE}`);
 }
 
 /** Like `scan`, but each finding also carries its raw value as `secret`. Never log its result. */
@@ -141,13 +158,27 @@ export async function scanRevealing(options: ScanOptions): Promise<RevealedRepor
   const started = performance.now();
   checkOptions(options);
   const config = await readConfig(options);
-  const suppressions = { allow: config.allow, baseline: options.baselineFile ? readBaseline(options.baselineFile) : new Set<string>() };
-  const excluded = excluder(config.exclude);
-  const maxBytes = options.maxFileBytes ?? config.maxFileBytes;
-  const { findings, suppressed, stats } =
-    options.diff || options.staged || options.tree !== undefined
-      ? await scanGit(options, maxBytes, excluded, suppressions)
-      : await scanDirectory(options.root, maxBytes, excluded, suppressions);
+  const scope: Scope = {
+    maxBytes: options.maxFileBytes ?? config.maxFileBytes,
+    excluded: excluder(config.exclude),
+    suppressions: {
+      allow: config.allow,
+      baseline: options.baselineFile ? readBaseline(options.baselineFile) : new Set<string>(),
+    },
+  };
+  let scanned: Scanned;
+  try {
+    scanned =
+      options.diff || options.staged || options.tree !== undefined
+        ? await scanGit(options, scope)
+        : await scanDirectory(options.root, scope, options.signal);
+    checkAborted(options.signal);
+  } catch (err) {
+    // A git killed by the signal fails with its own error: the reason is the abort.
+    if (!(err instanceof ScanAbortedError)) checkAborted(options.signal);
+    throw err;
+  }
+  const { findings, suppressed, stats } = scanned;
   findings.sort(byLocation);
   return {
     findings,

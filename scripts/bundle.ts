@@ -14,6 +14,8 @@ const common: BuildOptions = {
   target: 'node22',
   format: 'cjs',
   minify: true,
+  // Error classes name themselves from `new.target.name`: logs and stderr must say `CloneError`, not `ei`.
+  keepNames: true,
   treeShaking: true,
   legalComments: 'none',
   logLevel: 'warning',

@@ -40,7 +40,6 @@ export function buildApp(app: App, config: Config, options: BuildOptions = {}): 
     clusterArn: cluster.cluster.arn,
     clusterName: platform.clusterName,
     family: platform.family,
-    taskDefinitionArn: scanner.taskDefinition.arn,
     taskRoleArn: scanner.taskRole.arn,
     executionRoleArn: scanner.executionRole.arn,
     findingsTopicArn: notifications.findings.arn,

@@ -1,16 +1,18 @@
 /**
  * What every leakscan stack shares: the AWS provider with the environment's tags, the state backend,
- * and naming/ARN helpers that work offline (the account is literal when configured, otherwise the
- * caller's, read by a data source at plan time).
+ * the Terraform version it needs, and naming/ARN helpers that work offline (the account is literal
+ * when configured, otherwise the caller's, read by a data source at plan time). Constructs get what
+ * they need from these as props; they never look up their stack.
  */
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
-import type { IConstruct } from 'constructs';
 import { join, relative, resolve } from 'node:path';
 import type { Config } from '../config/load';
 
 const ROOT = resolve(__dirname, '..');
+/** The S3 backend's `use_lockfile` (S3-native locking) exists from Terraform 1.10 on. */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.10';
 
 function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
@@ -34,12 +36,15 @@ export abstract class LeakscanStack extends TerraformStack {
     const stackName = `leakscan-${config.environment}-${concern}`;
     super(app, stackName);
     this.stackName = stackName;
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
     this.partition = partitionOf(config.region);
     new AwsProvider(this, 'aws', {
       // The state stack lives where the state bucket lives, which may differ from the pipeline's region.
       region: backend === 'local' ? config.state.region : config.region,
       allowedAccountIds: config.accountId ? [config.accountId] : undefined,
-      defaultTags: [{ tags: { Project: 'leakscan', Environment: config.environment, ManagedBy: 'cdktf', ...config.tags } }],
+      defaultTags: [
+        { tags: { Project: 'leakscan', Environment: config.environment, ManagedBy: 'cdktf', ...config.tags } },
+      ],
     });
     if (backend === 'local') {
       // Relative to the directory terraform runs in (<outdir>/stacks/<stack>), so the file lands in the project root.
@@ -47,7 +52,13 @@ export abstract class LeakscanStack extends TerraformStack {
       new LocalBackend(this, { path: relative(join(app.outdir, 'stacks', this.stackName), stateFile) });
     } else {
       const { bucket, keyPrefix, region, kmsAlias } = config.state;
-      new S3Backend(this, { bucket, key: `${keyPrefix}/${this.stackName}.tfstate`, region, encrypt: true, kmsKeyId: kmsAlias });
+      new S3Backend(this, {
+        bucket,
+        key: `${keyPrefix}/${this.stackName}.tfstate`,
+        region,
+        encrypt: true,
+        kmsKeyId: kmsAlias,
+      });
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig has no typed field for it.
       this.addOverride('terraform.backend.s3.use_lockfile', true);
     }
@@ -60,18 +71,23 @@ export abstract class LeakscanStack extends TerraformStack {
     return this.callerAccount;
   }
 
-  /** `leakscan-<env>-<suffix>`: every named resource, so two environments can share an account. */
+  /** `leakscan-<env>`: what every resource name starts with, so two environments can share an account. */
+  get namePrefix(): string {
+    return `leakscan-${this.config.environment}`;
+  }
+
+  /** `leakscan-<env>-<suffix>` */
   name(suffix: string): string {
-    return `leakscan-${this.config.environment}-${suffix}`;
+    return `${this.namePrefix}-${suffix}`;
   }
 
   /** An ARN of this environment's account and region. */
   arn(service: string, resource: string): string {
     return `arn:${this.partition}:${service}:${this.config.region}:${this.account}:${resource}`;
   }
-}
 
-/** The leakscan stack a construct belongs to (for its config, account and naming helpers). */
-export function stackOf(scope: IConstruct): LeakscanStack {
-  return TerraformStack.of(scope) as LeakscanStack;
+  /** The account's root principal: in a key policy, it hands the key's use to the account's IAM policies. */
+  get accountRoot(): string {
+    return `arn:${this.partition}:iam::${this.account}:root`;
+  }
 }

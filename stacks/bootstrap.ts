@@ -13,8 +13,18 @@ export class BootstrapStack extends LeakscanStack {
 
   constructor(app: App, config: Config) {
     super(app, 'bootstrap', config, 'local');
-    this.state = new StateBucket(this, 'state');
-    new TerraformOutput(this, 'state-bucket', { value: this.state.bucket.bucket });
-    new TerraformOutput(this, 'state-key-alias', { value: config.state.kmsAlias });
+    this.state = new StateBucket(this, 'state', {
+      bucketName: config.state.bucket,
+      keyAlias: config.state.kmsAlias,
+      accountRoot: this.accountRoot,
+    });
+    new TerraformOutput(this, 'state-bucket', {
+      value: this.state.bucket.bucket,
+      description: "The S3 bucket holding every other stack's state",
+    });
+    new TerraformOutput(this, 'state-key-alias', {
+      value: config.state.kmsAlias,
+      description: 'The alias of the KMS key the S3 backends encrypt state with',
+    });
   }
 }

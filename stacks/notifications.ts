@@ -35,11 +35,15 @@ export class NotificationsStack extends LeakscanStack {
       // EventBridge's KMS calls for SNS delivery carry no aws:Source* keys (AWS documents them as unsupported
       // there), so a condition would silently drop every alert; the ops topic policy scopes the rules instead.
       useKey('events.amazonaws.com'),
-      useKey('cloudwatch.amazonaws.com', { ...sameAccount, ArnLike: { 'aws:SourceArn': publishers['cloudwatch.amazonaws.com']! } }),
+      useKey('cloudwatch.amazonaws.com', {
+        ...sameAccount,
+        ArnLike: { 'aws:SourceArn': publishers['cloudwatch.amazonaws.com']! },
+      }),
     ];
     this.key = new EncryptionKey(this, 'key', {
       description: `leakscan ${config.environment} notifications (findings and ops topics)`,
       alias: `alias/${this.name('notifications')}`,
+      accountRoot: this.accountRoot,
       serviceStatements: keyUsers,
     });
 

@@ -23,8 +23,8 @@ export interface TriggerDeps {
   securityGroupId: string;
   clusterArn: string;
   clusterName: string;
+  /** The task definition family: the Lambda runs its latest ACTIVE revision, never a pinned one. */
   family: string;
-  taskDefinitionArn: string;
   taskRoleArn: string;
   executionRoleArn: string;
   findingsTopicArn: string;
@@ -38,36 +38,53 @@ export class TriggerStack extends LeakscanStack {
   readonly onFailure: AlarmedQueue;
   readonly eventsDeadLetter: AlarmedQueue;
   readonly rules: { pullRequest: EventRule; schedule: EventRule; taskFailed: EventRule };
+  /** `…:task-definition/<family>` without a revision: RunTask resolves it to the latest ACTIVE one. */
+  private readonly taskFamilyArn: string;
 
   constructor(app: App, config: Config, deps: TriggerDeps) {
     super(app, 'trigger', config);
-    this.onFailure = new AlarmedQueue(this, 'on-failure', this.name('trigger-failed'), deps.opsTopicArn);
-    this.eventsDeadLetter = new AlarmedQueue(this, 'events-dlq', this.name('events-undelivered'), deps.opsTopicArn);
-    const watched = config.repositories;
-
-    const environment: LambdaEnvironment = {
-      [LAMBDA_ENV.clusterArn]: deps.clusterArn,
-      [LAMBDA_ENV.taskDefinitionArn]: deps.taskDefinitionArn,
-      [LAMBDA_ENV.containerName]: SCANNER_CONTAINER_NAME,
-      [LAMBDA_ENV.subnetIds]: deps.subnetIds.join(','),
-      [LAMBDA_ENV.securityGroupIds]: deps.securityGroupId,
-      [LAMBDA_ENV.capacityStrategy]: config.scanner.capacityStrategy,
-      [LAMBDA_ENV.findingsTopicArn]: deps.findingsTopicArn,
-      [LAMBDA_ENV.watchedRepositories]: watched.join(','),
-      [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
-      [LAMBDA_ENV.notifyClean]: String(config.notifications.notifyClean),
-      [LAMBDA_ENV.rejectedEventQueueUrl]: this.onFailure.queue.url,
-    };
+    this.taskFamilyArn = this.arn('ecs', `task-definition/${deps.family}`);
+    const alarmedQueue = (id: string, suffix: string) =>
+      new AlarmedQueue(this, id, { name: this.name(suffix), alarmTopicArn: deps.opsTopicArn });
+    this.onFailure = alarmedQueue('on-failure', 'trigger-failed');
+    this.eventsDeadLetter = alarmedQueue('events-dlq', 'events-undelivered');
+    const { reservedConcurrency, maxRetryAttempts, maxEventAgeSeconds } = config.trigger;
     this.function = new TriggerFunction(this, 'trigger', {
       name: this.name('trigger'),
       bundleDir: deps.lambdaBundleDir,
       onFailureQueueArn: this.onFailure.arn,
       statements: this.permissions(deps),
-      environment,
+      environment: this.lambdaEnvironment(deps),
+      account: this.account,
+      logRetentionDays: config.logRetentionDays,
+      reservedConcurrency,
+      asyncInvoke: { maxRetryAttempts, maxEventAgeSeconds },
     });
-    const fn = this.function.function;
-    const dlq = this.eventsDeadLetter.arn;
+    this.rules = { ...this.scanRules(), taskFailed: this.taskFailedRule(deps) };
+    this.acceptDeadLetters();
+  }
 
+  private lambdaEnvironment(deps: TriggerDeps): LambdaEnvironment {
+    const { config } = this;
+    return {
+      [LAMBDA_ENV.clusterArn]: deps.clusterArn,
+      [LAMBDA_ENV.taskDefinitionArn]: this.taskFamilyArn,
+      [LAMBDA_ENV.containerName]: SCANNER_CONTAINER_NAME,
+      [LAMBDA_ENV.subnetIds]: deps.subnetIds.join(','),
+      [LAMBDA_ENV.securityGroupIds]: deps.securityGroupId,
+      [LAMBDA_ENV.capacityStrategy]: config.scanner.capacityStrategy,
+      [LAMBDA_ENV.findingsTopicArn]: deps.findingsTopicArn,
+      [LAMBDA_ENV.watchedRepositories]: config.repositories.join(','),
+      [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
+      [LAMBDA_ENV.notifyClean]: String(config.notifications.notifyClean),
+      [LAMBDA_ENV.rejectedEventQueueUrl]: this.onFailure.queue.url,
+    };
+  }
+
+  /** Pull request events and the schedule, each allowed to invoke the Lambda. */
+  private scanRules(): { pullRequest: EventRule; schedule: EventRule } {
+    const fn = this.function.function;
+    const watched = this.config.repositories;
     const pullRequest = new EventRule(this, 'pull-request', {
       name: this.name('pull-request'),
       description: 'Pull request opened or its source branch updated in a watched repository',
@@ -75,18 +92,19 @@ export class TriggerStack extends LeakscanStack {
         source: [PR_EVENT_SOURCE],
         'detail-type': [PR_EVENT_DETAIL_TYPE],
         // No watched list: every repository of this account and region.
-        resources: watched.length > 0 ? watched.map((r) => this.arn('codecommit', r)) : [{ prefix: this.arn('codecommit', '') }],
+        resources:
+          watched.length > 0 ? watched.map((r) => this.arn('codecommit', r)) : [{ prefix: this.arn('codecommit', '') }],
         detail: { event: [...SCANNED_PR_EVENTS], pullRequestStatus: ['Open'], isMerged: ['False'] },
       },
       targetArn: fn.arn,
-      deadLetterArn: dlq,
+      deadLetterArn: this.eventsDeadLetter.arn,
     });
     const schedule = new EventRule(this, 'schedule', {
       name: this.name('full-scan'),
       description: 'Scheduled full scan of every watched repository',
-      scheduleExpression: config.schedule,
+      scheduleExpression: this.config.schedule,
       targetArn: fn.arn,
-      deadLetterArn: dlq,
+      deadLetterArn: this.eventsDeadLetter.arn,
     });
     for (const [id, rule] of Object.entries({ 'pull-request': pullRequest, schedule })) {
       new LambdaPermission(this, `invoke-from-${id}`, {
@@ -97,7 +115,12 @@ export class TriggerStack extends LeakscanStack {
         sourceArn: rule.arn,
       });
     }
-    const taskFailed = new EventRule(this, 'task-failed', {
+    return { pullRequest, schedule };
+  }
+
+  /** Scanner tasks of this family that stop with a non-zero exit code or never start, sent to the ops topic. */
+  private taskFailedRule(deps: TriggerDeps): EventRule {
+    return new EventRule(this, 'task-failed', {
       name: this.name('scanner-task-failed'),
       description: 'A scanner task stopped with a non-zero exit code or failed to start',
       eventPattern: {
@@ -105,7 +128,7 @@ export class TriggerStack extends LeakscanStack {
         'detail-type': ['ECS Task State Change'],
         detail: {
           clusterArn: [deps.clusterArn],
-          taskDefinitionArn: [{ prefix: this.arn('ecs', `task-definition/${deps.family}:`) }],
+          taskDefinitionArn: [{ prefix: `${this.taskFamilyArn}:` }],
           lastStatus: ['STOPPED'],
           $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
         },
@@ -113,10 +136,12 @@ export class TriggerStack extends LeakscanStack {
       // The whole event, not an input transformer: a path missing from some events (no exit code when a
       // task never started) must not make the alert undeliverable; the event holds every detail ops needs.
       targetArn: deps.opsTopicArn,
-      deadLetterArn: dlq,
+      deadLetterArn: this.eventsDeadLetter.arn,
     });
-    this.rules = { pullRequest, schedule, taskFailed };
+  }
 
+  /** The events dead-letter queue takes messages from this stack's three rules only. */
+  private acceptDeadLetters(): void {
     new SqsQueuePolicy(this, 'events-dlq-policy', {
       queueUrl: this.eventsDeadLetter.queue.url,
       policy: policyDocument({
@@ -124,8 +149,8 @@ export class TriggerStack extends LeakscanStack {
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
-        Resource: dlq,
-        Condition: { ArnEquals: { 'aws:SourceArn': [pullRequest.arn, schedule.arn, taskFailed.arn] } },
+        Resource: this.eventsDeadLetter.arn,
+        Condition: { ArnEquals: { 'aws:SourceArn': Object.values(this.rules).map((rule) => rule.arn) } },
       }),
     });
   }
@@ -137,7 +162,8 @@ export class TriggerStack extends LeakscanStack {
         Sid: 'RunScannerTask',
         Effect: 'Allow',
         Action: 'ecs:RunTask',
-        Resource: this.arn('ecs', `task-definition/${deps.family}:*`),
+        // RunTask is authorized against the revision it resolves to, so the family needs `:*`.
+        Resource: `${this.taskFamilyArn}:*`,
         Condition: { ArnEquals: { 'ecs:cluster': deps.clusterArn } },
       },
       {
@@ -157,7 +183,12 @@ export class TriggerStack extends LeakscanStack {
     ];
     if (this.config.repositories.length === 0) {
       // ListRepositories has no resource-level permissions: AWS requires "*". Only needed without a watched list.
-      statements.push({ Sid: 'ListRepositoriesForFullScan', Effect: 'Allow', Action: 'codecommit:ListRepositories', Resource: '*' });
+      statements.push({
+        Sid: 'ListRepositoriesForFullScan',
+        Effect: 'Allow',
+        Action: 'codecommit:ListRepositories',
+        Resource: '*',
+      });
     }
     return statements;
   }

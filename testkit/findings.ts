@@ -1,33 +1,51 @@
-/** Masked findings for notification tests: built from fake keys generated at run time. */
-import { createHash } from 'node:crypto';
-import { NOTHING_SKIPPED, type Finding, type ScanReport } from '../contracts/finding';
+/** Findings for formatter and notifier tests, built from fake keys generated at run time. */
+import { NOTHING_SKIPPED, type Finding, type ScanReport, type ScanStats } from '../contracts/finding';
+import { fingerprint, maskSecret } from '../scanner/engine/mask';
 import { fakeAccessKeyId, fakeSecretAccessKey } from './fake-keys';
 
-export function mask(raw: string): string {
-  return raw.slice(0, 4) + '*'.repeat(raw.length - 8) + raw.slice(-4);
-}
+export type RevealedTestFinding = Finding & { secret: string };
 
-/** A finding as the engine reports it (masked) plus, like scanRevealing(), the raw value: notifiers must drop it. */
-export function finding(overrides: Partial<Finding> = {}, raw = fakeAccessKeyId()): Finding & { secret: string } {
+/**
+ * A finding as the engine reports it (masked, fingerprinted) plus, like scanRevealing(), the raw
+ * value: every formatter and notifier must drop it.
+ */
+export function finding(overrides: Partial<Finding> = {}, raw = fakeAccessKeyId()): RevealedTestFinding {
+  const kind = overrides.kind ?? 'aws-access-key-id';
   return {
-    kind: 'aws-access-key-id',
-    ruleId: 'aws-access-key-id',
+    kind,
+    ruleId: kind,
     severity: 'critical',
     file: 'src/upload.ts',
     line: 7,
     column: 18,
-    masked: mask(raw),
-    fingerprint: createHash('sha256').update(raw).digest('hex').slice(0, 16),
+    endColumn: 18 + raw.length,
+    masked: maskSecret(raw),
+    fingerprint: fingerprint(kind, raw),
     commit: 'c0ffee0000000000000000000000000000000001',
     secret: raw,
     ...overrides,
   };
 }
 
-export function secretFinding(overrides: Partial<Finding> = {}): Finding & { secret: string } {
-  return finding({ kind: 'aws-secret-access-key', ruleId: 'aws-secret-access-key', line: 8, ...overrides }, fakeSecretAccessKey());
+/** `f` as a scan without `--no-redact` reports it: the same finding without the raw value. */
+export function redacted(f: RevealedTestFinding): Finding {
+  const copy: Finding & { secret?: string } = { ...f };
+  delete copy.secret;
+  return copy;
 }
 
-export function report(findings: Finding[]): ScanReport {
-  return { findings, stats: { filesScanned: 3, bytesScanned: 2048, commitsScanned: 2, skipped: NOTHING_SKIPPED, suppressed: 0, durationMs: 12 } };
+export function secretFinding(overrides: Partial<Finding> = {}): RevealedTestFinding {
+  return finding({ kind: 'aws-secret-access-key', line: 8, ...overrides }, fakeSecretAccessKey());
+}
+
+export function report(findings: Finding[], stats: Partial<ScanStats> = {}): ScanReport {
+  const defaults: ScanStats = {
+    filesScanned: 3,
+    bytesScanned: 2048,
+    commitsScanned: 2,
+    skipped: NOTHING_SKIPPED,
+    suppressed: 0,
+    durationMs: 12,
+  };
+  return { findings, stats: { ...defaults, ...stats } };
 }

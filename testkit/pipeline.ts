@@ -5,9 +5,21 @@
  * entrypoint as a child process with exactly that environment → SNS → an SQS queue subscribed to it.
  * Fake keys are generated per run (testkit/fake-keys.ts); nothing secret-shaped is committed.
  */
-import { CreateClusterCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -33,7 +45,15 @@ export interface SampleRepository {
 }
 
 function git(cwd: string, args: string[]): string {
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+  const env = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    HOME: cwd,
+    GIT_AUTHOR_NAME: 'Dev',
+    GIT_AUTHOR_EMAIL: 'dev@example.com',
+    GIT_COMMITTER_NAME: 'Dev',
+    GIT_COMMITTER_EMAIL: 'dev@example.com',
+  };
   return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
 }
 
@@ -65,21 +85,44 @@ export function createSampleRepository(parent: string, repository: string, leak:
   git(path, ['init', '--quiet', '--initial-branch=main']);
   git(path, ['config', 'uploadpack.allowFilter', 'true']);
   git(path, ['config', 'uploadpack.allowAnySHA1InWant', 'true']);
-  const destinationCommit = commitFiles(path, {
+  const destinationCommit = commitFiles(
+    path,
+    {
       'README.md': `# ${repository}\n`,
       'package.json': JSON.stringify({ name: repository, private: true }, null, 2) + '\n',
       'src/upload.ts': UPLOAD_TS + 'const client = () => new S3Client({});\n',
-    }, 'Initial commit');
+    },
+    'Initial commit',
+  );
   git(path, ['checkout', '--quiet', '-b', 'feature/s3-upload']);
   const accessKeyId = fakeAccessKeyId();
   const secretAccessKey = fakeSecretAccessKey();
   const credentials = leak
     ? `{\n    accessKeyId: '${accessKeyId}',\n    secretAccessKey: '${secretAccessKey}',\n  }`
     : 'fromEnv()';
-  commitFiles(path, { 'src/upload.ts': UPLOAD_TS + `\nconst client = () => new S3Client({\n  region: 'us-east-1',\n  credentials: ${credentials},\n});\n` }, 'feature: S3 upload');
-  const sourceCommit = commitFiles(path, { 'README.md': `# ${repository}\n\nUploads files to S3.\n` }, 'docs: mention uploads');
+  commitFiles(
+    path,
+    {
+      'src/upload.ts':
+        UPLOAD_TS +
+        `\nconst client = () => new S3Client({\n  region: 'us-east-1',\n  credentials: ${credentials},\n});\n`,
+    },
+    'feature: S3 upload',
+  );
+  const sourceCommit = commitFiles(
+    path,
+    { 'README.md': `# ${repository}\n\nUploads files to S3.\n` },
+    'docs: mention uploads',
+  );
   git(path, ['checkout', '--quiet', 'main']);
-  return { repository, cloneUrlTemplate: `file://${parent}/{repository}`, path, destinationCommit, sourceCommit, leakedValues: leak ? [accessKeyId, secretAccessKey] : [] };
+  return {
+    repository,
+    cloneUrlTemplate: `file://${parent}/{repository}`,
+    path,
+    destinationCommit,
+    sourceCommit,
+    leakedValues: leak ? [accessKeyId, secretAccessKey] : [],
+  };
 }
 
 // --------------------------------------------------------------------------------------------- moto
@@ -96,7 +139,11 @@ export interface MotoResources {
 }
 
 export function clientConfig(moto: MotoServer) {
-  return { endpoint: moto.endpoint, region: moto.region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  return {
+    endpoint: moto.endpoint,
+    region: moto.region,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
 }
 
 /** EC2 has no SDK client in this project: moto answers the Query API directly. */
@@ -115,11 +162,18 @@ async function ec2(moto: MotoServer, action: string, params: Record<string, stri
   return id;
 }
 
-/** A new SQS queue subscribed to the topic (raw delivery off), optionally with a filter policy on message attributes. */
-export async function subscribeQueue(moto: MotoServer, topicArn: string, name: string, filterPolicy?: object): Promise<string> {
+/** A new SQS queue subscribed to the topic (raw delivery off), optionally with a message-attribute filter policy. */
+export async function subscribeQueue(
+  moto: MotoServer,
+  topicArn: string,
+  name: string,
+  filterPolicy?: object,
+): Promise<string> {
   const sqs = new SQSClient(clientConfig(moto));
   const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
   await new SNSClient(clientConfig(moto)).send(
     new SubscribeCommand({
       TopicArn: topicArn,
@@ -137,7 +191,12 @@ export async function provisionMoto(moto: MotoServer): Promise<MotoResources> {
   // As in a real Fargate VPC (and moto's awsvpc ENIs need it).
   await ec2(moto, 'ModifyVpcAttribute', { VpcId: vpcId, 'EnableDnsHostnames.Value': 'true' });
   const subnetId = await ec2(moto, 'CreateSubnet', { VpcId: vpcId, CidrBlock: '10.0.1.0/24' }, 'subnetId');
-  const securityGroupId = await ec2(moto, 'CreateSecurityGroup', { VpcId: vpcId, GroupName: 'leakscan-task', GroupDescription: 'scanner' }, 'groupId');
+  const securityGroupId = await ec2(
+    moto,
+    'CreateSecurityGroup',
+    { VpcId: vpcId, GroupName: 'leakscan-task', GroupDescription: 'scanner' },
+    'groupId',
+  );
 
   const ecs = new ECSClient(clientConfig(moto));
   const cluster = await ecs.send(new CreateClusterCommand({ clusterName: 'leakscan' }));
@@ -148,12 +207,25 @@ export async function provisionMoto(moto: MotoServer): Promise<MotoResources> {
       networkMode: 'awsvpc',
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: SCANNER_CONTAINER_NAME, image: 'leakscan:local', essential: true, readonlyRootFilesystem: true, cpu: 256, memory: 512 }],
+      containerDefinitions: [
+        {
+          name: SCANNER_CONTAINER_NAME,
+          image: 'leakscan:local',
+          essential: true,
+          readonlyRootFilesystem: true,
+          cpu: 256,
+          memory: 512,
+        },
+      ],
     }),
   );
-  const { TopicArn: topicArn } = await new SNSClient(clientConfig(moto)).send(new CreateTopicCommand({ Name: 'leakscan-findings' }));
+  const { TopicArn: topicArn } = await new SNSClient(clientConfig(moto)).send(
+    new CreateTopicCommand({ Name: 'leakscan-findings' }),
+  );
   const queueUrl = await subscribeQueue(moto, topicArn!, 'findings-subscriber');
-  const { QueueUrl: rejectedEventQueueUrl } = await new SQSClient(clientConfig(moto)).send(new CreateQueueCommand({ QueueName: 'leakscan-trigger-failures' }));
+  const { QueueUrl: rejectedEventQueueUrl } = await new SQSClient(clientConfig(moto)).send(
+    new CreateQueueCommand({ QueueName: 'leakscan-trigger-failures' }),
+  );
   return {
     clusterArn: cluster.cluster!.clusterArn!,
     taskDefinitionArn: taskDefinition.taskDefinition!.taskDefinitionArn!,
@@ -189,7 +261,9 @@ export function triggerEnvironment(resources: MotoResources, cloneUrlTemplate: s
  */
 export const QUIET_TRIGGER = { AWS_LAMBDA_LOG_LEVEL: 'ERROR' };
 
-export type TriggerHandler = (event: unknown) => Promise<{ started: number; duplicate: number; ignored: number; rejected: number; failed: number }>;
+export type TriggerHandler = (
+  event: unknown,
+) => Promise<{ started: number; duplicate: number; ignored: number; rejected: number; failed: number }>;
 
 /**
  * The real handler module reads its configuration and builds its SDK clients when it is loaded, from
@@ -201,8 +275,14 @@ export function loadTriggerHandler(env: Record<string, string>): TriggerHandler 
 }
 
 /** The documented "CodeCommit Pull Request State Change" event with this run's repository and commits. */
-export function pullRequestEvent(sample: SampleRepository, pullRequestId: string, region: string): Record<string, unknown> {
-  const event = JSON.parse(readFileSync(REFERENCE_PR_EVENT, 'utf8')) as Record<string, unknown> & { detail: Record<string, unknown> };
+export function pullRequestEvent(
+  sample: SampleRepository,
+  pullRequestId: string,
+  region: string,
+): Record<string, unknown> {
+  const event = JSON.parse(readFileSync(REFERENCE_PR_EVENT, 'utf8')) as Record<string, unknown> & {
+    detail: Record<string, unknown>;
+  };
   return {
     ...event,
     id: `${sample.repository}-${pullRequestId}-${sample.sourceCommit.slice(0, 8)}`,
@@ -221,7 +301,10 @@ export function pullRequestEvent(sample: SampleRepository, pullRequestId: string
 }
 
 /** The scanner container's environment overrides of every task RunTask started in the cluster. */
-export async function startedTaskEnvironments(moto: MotoServer, clusterArn: string): Promise<Array<Record<string, string>>> {
+export async function startedTaskEnvironments(
+  moto: MotoServer,
+  clusterArn: string,
+): Promise<Array<Record<string, string>>> {
   const ecs = new ECSClient(clientConfig(moto));
   const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: clusterArn }));
   if (taskArns.length === 0) return [];
@@ -245,10 +328,18 @@ export interface TaskRun {
  * platform provide: the endpoint/region/credentials (moto here, the task role on Fargate), PATH, and
  * HOME/TMPDIR on the writable scratch directory.
  */
-export function runScannerTask(overrides: Record<string, string>, moto: MotoServer, scratch: string): Promise<TaskRun> {
+export function spawnScannerTask(
+  overrides: Record<string, string>,
+  moto: MotoServer,
+  scratch: string,
+): Promise<TaskRun> {
   mkdirSync(scratch, { recursive: true });
   const env = { ...overrides, ...moto.env, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch, TMPDIR: scratch };
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scanner', 'bin.ts'), 'task'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scanner', 'bin.ts'), 'task'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -271,11 +362,16 @@ export interface SnsEnvelope {
 }
 
 /** Drains the subscriber queue (short waits until it is empty). Returns the raw bodies too, for leak checks. */
-export async function receiveNotifications(moto: MotoServer, queueUrl: string): Promise<Array<{ body: string; envelope: SnsEnvelope }>> {
+export async function receiveNotifications(
+  moto: MotoServer,
+  queueUrl: string,
+): Promise<Array<{ body: string; envelope: SnsEnvelope }>> {
   const sqs = new SQSClient(clientConfig(moto));
   const received: Array<{ body: string; envelope: SnsEnvelope }> = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     if (Messages.length === 0) return received;
     for (const message of Messages) {
       received.push({ body: message.Body!, envelope: JSON.parse(message.Body!) as SnsEnvelope });
@@ -285,9 +381,14 @@ export async function receiveNotifications(moto: MotoServer, queueUrl: string): 
 }
 
 /** What was published to the topic, from moto's internal state (moto-api; an emulator-only view). */
-export async function publishedMessages(moto: MotoServer, topicArn: string): Promise<Array<{ subject: string | null; message: string }>> {
+export async function publishedMessages(
+  moto: MotoServer,
+  topicArn: string,
+): Promise<Array<{ subject: string | null; message: string }>> {
   const data = (await (await fetch(`${moto.endpoint}/moto-api/data.json`)).json()) as {
-    sns?: { Topic?: Array<{ arn: string; sent_notifications: Array<[string, string, string | null, unknown, unknown]> }> };
+    sns?: {
+      Topic?: Array<{ arn: string; sent_notifications: Array<[string, string, string | null, unknown, unknown]> }>;
+    };
   };
   const topic = data.sns?.Topic?.find((t) => t.arn === topicArn);
   return (topic?.sent_notifications ?? []).map(([, message, subject]) => ({ subject, message }));

@@ -17,16 +17,23 @@ describe('loadConfig', () => {
     const config = loadConfig(undefined);
     expect(config.environment).toBe('dev');
     expect(config.network.mode).toBe('create');
+    // No account id, so the shipped file must name its state bucket for synth to work offline.
+    expect(config.accountId).toBeUndefined();
+    expect(config.state.bucket).toMatch(/^leakscan-dev-tfstate-/);
   });
 
   it('selects config/<LEAKSCAN_ENV>.json and takes the environment name from the file name', () => {
-    const dir = configDir({ 'staging.json': JSON.stringify({ region: 'eu-west-1' }) });
+    const dir = configDir({
+      'staging.json': JSON.stringify({ region: 'eu-west-1', state: { bucket: 'acme-staging-state' } }),
+    });
     expect(loadConfig('staging', dir)).toMatchObject({ environment: 'staging', region: 'eu-west-1' });
   });
 
   it('names the known environments when the file is missing', () => {
     const dir = configDir({ 'dev.json': '{}', 'prod.json': '{}' });
-    expect(() => loadConfig('qa', dir)).toThrow(/LEAKSCAN_ENV: no configuration file .*qa\.json; expected one of dev\|prod/);
+    expect(() => loadConfig('qa', dir)).toThrow(
+      /LEAKSCAN_ENV: no configuration file .*qa\.json; expected one of dev\|prod/,
+    );
   });
 
   it('rejects environment names that are not safe file or resource names', () => {
@@ -49,7 +56,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses a file whose environment differs from its name', () => {
-    const dir = configDir({ 'dev.json': JSON.stringify({ environment: 'prod' }) });
+    const dir = configDir({ 'dev.json': JSON.stringify({ environment: 'prod', state: { bucket: 'acme-state' } }) });
     expect(() => loadConfig('dev', dir)).toThrow(/environment: expected "dev" \(the file name\), got "prod"/);
   });
 });

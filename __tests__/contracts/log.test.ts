@@ -1,8 +1,11 @@
-import { createLogger, describeError, type LogThreshold } from '../../contracts/log';
+import { clip, createLogger, describeError, UNTRUSTED_TEXT_MAX_CHARS, type LogThreshold } from '../../contracts/log';
 
 function capture(level?: LogThreshold): { lines: string[]; log: ReturnType<typeof createLogger> } {
   const lines: string[] = [];
-  return { lines, log: createLogger({ service: 'leakscan-task' }, { write: (line) => lines.push(line), ...(level && { level }) }) };
+  return {
+    lines,
+    log: createLogger({ service: 'leakscan-task' }, { write: (line) => lines.push(line), ...(level && { level }) }),
+  };
 }
 
 describe('createLogger', () => {
@@ -10,7 +13,14 @@ describe('createLogger', () => {
     const { lines, log } = capture();
     log.child({ repository: 'r' }).warn('something', { count: 2 });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toEqual({ level: 'warn', time: expect.any(String), event: 'something', service: 'leakscan-task', repository: 'r', count: 2 });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      level: 'warn',
+      time: expect.any(String),
+      event: 'something',
+      service: 'leakscan-task',
+      repository: 'r',
+      count: 2,
+    });
   });
 
   it('leaves the parent unchanged when a child adds context', () => {
@@ -42,7 +52,23 @@ describe('describeError', () => {
     expect(describeError(error)).toEqual({
       name: 'Error',
       message: 'fetch failed',
-      cause: { name: 'AggregateError', message: 'both attempts failed', errors: [{ name: 'AccessDenied', message: 'denied', code: 'AccessDenied' }, { message: 'plain' }] },
+      cause: {
+        name: 'AggregateError',
+        message: 'both attempts failed',
+        errors: [{ name: 'AccessDenied', message: 'denied', code: 'AccessDenied' }, { message: 'plain' }],
+      },
     });
+  });
+});
+
+describe('clip', () => {
+  it('keeps short text as it is', () => {
+    expect(clip('CodeCommit Pull Request State Change')).toBe('CodeCommit Pull Request State Change');
+    expect(clip('x'.repeat(UNTRUSTED_TEXT_MAX_CHARS))).toBe('x'.repeat(UNTRUSTED_TEXT_MAX_CHARS));
+  });
+
+  it('cuts long text to its first characters and names its original length', () => {
+    expect(clip('y'.repeat(300_000))).toBe(`${'y'.repeat(UNTRUSTED_TEXT_MAX_CHARS)}… (300000 characters)`);
+    expect(clip('abcdef', 3)).toBe('abc… (6 characters)');
   });
 });

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TASK_ENV } from '../../contracts/env';
+import { decodeTaskEnv } from '../../contracts/scan-request';
 import {
   createSampleRepository,
   loadTriggerHandler,
@@ -18,7 +19,7 @@ import {
   pullRequestEvent,
   QUIET_TRIGGER,
   receiveNotifications,
-  runScannerTask,
+  spawnScannerTask,
   startedTaskEnvironments,
   subscribeQueue,
   triggerEnvironment,
@@ -37,7 +38,11 @@ beforeAll(async () => {
   moto = await startMoto();
   dir = mkdtempSync(join(tmpdir(), 'leakscan-e2e-'));
   resources = await provisionMoto(moto);
-  trigger = loadTriggerHandler({ ...moto.env, ...triggerEnvironment(resources, `file://${join(dir, 'repos')}/{repository}`), ...QUIET_TRIGGER });
+  trigger = loadTriggerHandler({
+    ...moto.env,
+    ...triggerEnvironment(resources, `file://${join(dir, 'repos')}/{repository}`),
+    ...QUIET_TRIGGER,
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -57,18 +62,25 @@ async function scanPullRequest(repository: string, pullRequestId: string, leak: 
   const sample = createSampleRepository(join(dir, 'repos'), repository, leak);
   const summary = await trigger(pullRequestEvent(sample, pullRequestId, moto.region));
   expect(summary).toMatchObject({ started: 1, failed: 0, rejected: 0 });
-  const overrides = (await startedTaskEnvironments(moto, resources.clusterArn)).filter((env) => env[TASK_ENV.repository] === repository);
+  const overrides = (await startedTaskEnvironments(moto, resources.clusterArn)).filter(
+    (env) => env[TASK_ENV.repository] === repository,
+  );
   expect(overrides).toHaveLength(1);
   const scratch = join(dir, `scratch-${repository}`);
-  const run = await runScannerTask(overrides[0]!, moto, scratch);
+  const run = await spawnScannerTask(overrides[0]!, moto, scratch);
   return { sample, overrides: overrides[0]!, run, scratch };
 }
 
 describe('pull request → trigger → task → SNS → SQS', () => {
   it('delivers one masked notification for a PR that leaks a key, and never the key itself', async () => {
     // Subscribers filter on the message attributes.
-    const criticalOnly = await subscribeQueue(moto, resources.topicArn, 'critical-pr-findings', { highestSeverity: ['critical'], mode: ['pr'] });
-    const floods = await subscribeQueue(moto, resources.topicArn, 'floods-only', { findingsCount: [{ numeric: ['>=', 10] }] });
+    const criticalOnly = await subscribeQueue(moto, resources.topicArn, 'critical-pr-findings', {
+      highestSeverity: ['critical'],
+      mode: ['pr'],
+    });
+    const floods = await subscribeQueue(moto, resources.topicArn, 'floods-only', {
+      findingsCount: [{ numeric: ['>=', 10] }],
+    });
     const { sample, overrides, run, scratch } = await scanPullRequest('payments-service', '42', true);
 
     // The trigger passed commit ids and the templated clone URL, never branch names.
@@ -81,10 +93,24 @@ describe('pull request → trigger → task → SNS → SQS', () => {
       [TASK_ENV.findingsTopicArn]: resources.topicArn,
     });
     expect(JSON.stringify(overrides)).not.toContain('feature/s3-upload');
+    // …which the task reads back as the very request the trigger built from the event.
+    expect(decodeTaskEnv(overrides)).toMatchObject({
+      success: true,
+      data: {
+        request: {
+          repository: 'payments-service',
+          mode: 'pr',
+          pullRequest: { id: '42', base: sample.destinationCommit, head: sample.sourceCommit },
+        },
+      },
+    });
 
     expect(run.exitCode).toBe(0);
     const logs = logLines(run.stdout);
-    expect(logs.find((l) => l.event === 'scan-completed')).toMatchObject({ findingsCount: 2, highestSeverity: 'critical' });
+    expect(logs.find((l) => l.event === 'scan-completed')).toMatchObject({
+      findingsCount: 2,
+      highestSeverity: 'critical',
+    });
     expect(logs.find((l) => l.event === 'notification-published')).toBeDefined();
     // moto has no PR-comment API: a logged error, not a failed task.
     expect(logs.find((l) => l.event === 'pr-comments-failed')).toMatchObject({ level: 'error' });
@@ -104,12 +130,22 @@ describe('pull request → trigger → task → SNS → SQS', () => {
       highestSeverity: { Type: 'String', Value: 'critical' },
     });
     const payload = JSON.parse(envelope.Message) as MachinePayload;
-    expect(payload).toMatchObject({ repository: 'payments-service', pullRequestId: '42', sourceCommit: sample.sourceCommit, findingsCount: 2, omittedCount: 0 });
+    expect(payload).toMatchObject({
+      repository: 'payments-service',
+      pullRequestId: '42',
+      sourceCommit: sample.sourceCommit,
+      findingsCount: 2,
+      omittedCount: 0,
+    });
     const [accessKeyId, secretAccessKey] = sample.leakedValues as [string, string];
     const firstPrCommit = payload.findings[0]!.commit;
     expect(payload.findings.map(({ kind, file, masked }) => ({ kind, file, masked }))).toEqual(
       expect.arrayContaining([
-        { kind: 'aws-access-key-id', file: 'src/upload.ts', masked: expect.stringMatching(new RegExp(`^${accessKeyId.slice(0, 4)}\\*+${accessKeyId.slice(-4)}$`)) },
+        {
+          kind: 'aws-access-key-id',
+          file: 'src/upload.ts',
+          masked: expect.stringMatching(new RegExp(`^${accessKeyId.slice(0, 4)}\\*+${accessKeyId.slice(-4)}$`)),
+        },
         expect.objectContaining({ kind: 'aws-secret-access-key', file: 'src/upload.ts' }),
       ]),
     );
@@ -119,7 +155,9 @@ describe('pull request → trigger → task → SNS → SQS', () => {
     const published = await publishedMessages(moto, resources.topicArn);
     expect(published).toHaveLength(1);
     const email = (JSON.parse(published[0]!.message) as { email: string }).email;
-    expect(email).toContain('leakscan found 2 possible leaked AWS credentials in pull request #42 of payments-service.');
+    expect(email).toContain(
+      'leakscan found 2 possible leaked AWS credentials in pull request #42 of payments-service.',
+    );
     expect(email).toContain('File:        src/upload.ts:');
 
     for (const raw of [accessKeyId, secretAccessKey]) {

@@ -1,7 +1,8 @@
 /**
  * The scanner image, built and run for real without a Docker engine: hadolint on the Dockerfile,
- * the stand-in base (scripts/base-image.sh: Debian + Node 22 from the npm registry), `buildah build`
- * of the Dockerfile, then the image's entrypoint run as its non-root user on a read-only root
+ * the stand-in base (scripts/base-image.sh: Debian + Node 22 from the npm registry, made in the
+ * suite's global setup), `buildah build` of the Dockerfile (reused while its inputs are unchanged,
+ * see support/images.ts), then the image's entrypoint run as its non-root user on a read-only root
  * (run-readonly.sh) against a test repository that leaks a fake key made at run time.
  * Needs root and buildah + debootstrap, which .ci/run installs.
  */
@@ -13,16 +14,11 @@ import type { ScanReport } from '../../contracts/finding';
 import { TASK_ENV } from '../../contracts/env';
 import { fakeAccessKeyId, fakeSecretAccessKey } from '../../testkit/fake-keys';
 import { ensurePythonTool } from '../../testkit/python-tools';
+import { buildah, ensureScannerImage } from './support/images';
 
 const ROOT = resolve(__dirname, '..', '..');
-const BASE = 'localhost/leakscan-base:test';
-const IMAGE = 'localhost/leakscan:test';
 const SCANNER_UID = 10001;
 const MINUTES = 60_000;
-
-function buildah(args: string[]): string {
-  return execFileSync('buildah', ['--storage-driver', 'vfs', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }).trim();
-}
 
 function seconds(since: number): string {
   return `${Math.round((Date.now() - since) / 1000)} s`;
@@ -31,10 +27,14 @@ function seconds(since: number): string {
 /** A repository with a tracked file that leaks a key and a git-ignored file that leaks another. */
 function makeLeakyRepo(dir: string, keys: { tracked: string; secret: string; ignored: string }): void {
   mkdirSync(join(dir, 'config'));
-  writeFileSync(join(dir, 'config', 'credentials.ini'), `[deploy]\naws_access_key_id = ${keys.tracked}\naws_secret_access_key = ${keys.secret}\n`);
+  writeFileSync(
+    join(dir, 'config', 'credentials.ini'),
+    `[deploy]\naws_access_key_id = ${keys.tracked}\naws_secret_access_key = ${keys.secret}\n`,
+  );
   writeFileSync(join(dir, '.gitignore'), 'local.env\n');
   writeFileSync(join(dir, 'local.env'), `AWS_ACCESS_KEY_ID=${keys.ignored}\n`);
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
   git('init', '--quiet', '--initial-branch=main');
   git('add', '.');
   git('commit', '--quiet', '--message', 'add deploy config');
@@ -45,7 +45,10 @@ function makeLeakyRepo(dir: string, keys: { tracked: string; secret: string; ign
 describe('scanner image', () => {
   test('the Dockerfile passes hadolint (ignores documented in .hadolint.yaml)', () => {
     const hadolint = ensurePythonTool('hadolint');
-    const result = spawnSync(hadolint, ['--config', '.hadolint.yaml', '--format', 'json', 'Dockerfile'], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(hadolint, ['--config', '.hadolint.yaml', '--format', 'json', 'Dockerfile'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(JSON.parse(result.stdout)).toEqual([]);
     expect(result.status).toBe(0);
   });
@@ -56,39 +59,44 @@ describe('scanner image', () => {
     const repo = join(work, 'repo');
     const scratch = join(work, 'scratch');
     let container = '';
+    let image = '';
 
     /** COMMAND in the container as the image's user, root read-only, /scratch and /repo mounted. */
     function run(command: string[]) {
       const script = join(__dirname, 'run-readonly.sh');
-      const result = spawnSync('bash', [script, container, scratch, repo, '--', ...command], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const result = spawnSync('bash', [script, container, scratch, repo, '--', ...command], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     }
 
-    function imageConfig(): { User: string; Entrypoint: string[]; Cmd: string[]; Env: string[]; Volumes: Record<string, unknown>; WorkingDir: string } {
-      return JSON.parse(buildah(['inspect', '--type', 'image', IMAGE])).OCIv1.config;
+    function imageConfig(): {
+      User: string;
+      Entrypoint: string[];
+      Cmd: string[];
+      Env: string[];
+      Volumes: Record<string, unknown>;
+      WorkingDir: string;
+    } {
+      return JSON.parse(buildah(['inspect', '--type', 'image', image])).OCIv1.config;
     }
 
     beforeAll(() => {
-      if (process.getuid?.() !== 0) throw new Error('the image test needs root (debootstrap, buildah mounts)');
-      let started = Date.now();
-      execFileSync('bash', [join(ROOT, 'scripts', 'base-image.sh'), BASE], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-      const baseTime = seconds(started);
-      started = Date.now();
-      // Without --layers: on vfs every cached layer would be a full copy of the tree (gigabytes).
-      buildah(['build', '--isolation', 'chroot', '--format', 'docker', '--quiet', '--build-arg', `BASE_IMAGE=${BASE}`, '--build-arg', `BUILD_IMAGE=${BASE}`, '--tag', IMAGE, '.']);
-      console.log(`image test: stand-in base ${baseTime}, image build ${seconds(started)}`);
+      const started = Date.now();
+      const { tag, built } = ensureScannerImage();
+      image = tag;
+      if (built) console.log(`image test: built ${tag} in ${seconds(started)}`);
 
       mkdirSync(repo);
       makeLeakyRepo(repo, keys);
       mkdirSync(scratch, { mode: 0o700 });
       chownSync(scratch, SCANNER_UID, SCANNER_UID);
-      container = buildah(['from', '--quiet', IMAGE]);
+      container = buildah(['from', '--quiet', image]);
     }, 45 * MINUTES);
 
     afterAll(() => {
       if (container) buildah(['rm', container]);
-      // Rebuilt on every run: keeping it would leave an untagged copy per run in the store.
-      buildah(['rmi', IMAGE]);
       rmSync(work, { recursive: true, force: true });
     });
 

@@ -1,11 +1,6 @@
-import {
-  commitIdSchema,
-  describeIssues,
-  pullRequestEventSchema,
-  pullRequestTriggerSchema,
-  repositoryNameSchema,
-  scheduledEventSchema,
-} from '../../contracts/events';
+import { describeIssues } from '../../contracts/errors';
+import { pullRequestEventSchema, pullRequestTriggerSchema, scheduledEventSchema } from '../../contracts/events';
+import { commitIdSchema, repositoryNameSchema } from '../../contracts/scan-request';
 import { REFERENCE_PR_EVENT, prEvent, scheduledEvent } from './support';
 
 describe('pull request event schema', () => {
@@ -36,25 +31,38 @@ describe('pull request event schema', () => {
   });
 
   it('rejects a non-ISO envelope time and an unknown Region', () => {
-    const result = pullRequestEventSchema.safeParse(prEvent({}, { time: 'Wed Mar 04 10:15:22 UTC 2026', region: 'mars' }));
+    const result = pullRequestEventSchema.safeParse(
+      prEvent({}, { time: 'Wed Mar 04 10:15:22 UTC 2026', region: 'mars' }),
+    );
     expect(describeIssues(result.error!)).toMatch(/^time: .*; region: /);
   });
 
   it('recognises approval events by their trigger fields alone', () => {
-    const approval = prEvent({ event: 'pullRequestApprovalStateChanged', sourceCommit: undefined, destinationCommit: undefined, approvalStatus: 'APPROVE' });
+    const approval = prEvent({
+      event: 'pullRequestApprovalStateChanged',
+      sourceCommit: undefined,
+      destinationCommit: undefined,
+      approvalStatus: 'APPROVE',
+    });
     expect(pullRequestTriggerSchema.safeParse(approval).success).toBe(true);
     expect(pullRequestEventSchema.safeParse(approval).success).toBe(false);
   });
 });
 
 describe('field rules', () => {
-  it.each(['payments-service', 'a', 'infra.tools_v2', '-leading-dash', 'x'.repeat(100), 'repo.gitx'])('accepts repository name %s', (name) => {
-    expect(repositoryNameSchema.safeParse(name).success).toBe(true);
-  });
+  it.each(['payments-service', 'a', 'infra.tools_v2', '-leading-dash', 'x'.repeat(100), 'repo.gitx'])(
+    'accepts repository name %s',
+    (name) => {
+      expect(repositoryNameSchema.safeParse(name).success).toBe(true);
+    },
+  );
 
-  it.each(['', 'x'.repeat(101), 'mirror.git', 'Mirror.GIT', 'feature/x', 'a b', '..', '.', 'naïve', 'semi;colon'])('refuses repository name %j', (name) => {
-    expect(repositoryNameSchema.safeParse(name).success).toBe(false);
-  });
+  it.each(['', 'x'.repeat(101), 'mirror.git', 'Mirror.GIT', 'feature/x', 'a b', '..', '.', 'naïve', 'semi;colon'])(
+    'refuses repository name %j',
+    (name) => {
+      expect(repositoryNameSchema.safeParse(name).success).toBe(false);
+    },
+  );
 
   it('wants commit ids as 40 lowercase hex characters', () => {
     expect(commitIdSchema.safeParse('9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c').success).toBe(true);
@@ -66,11 +74,16 @@ describe('field rules', () => {
 
 describe('scheduled event schema', () => {
   it('accepts an EventBridge rule schedule event', () => {
-    expect(scheduledEventSchema.parse(scheduledEvent())).toMatchObject({ time: '2026-03-05T02:00:00Z', region: 'us-east-1' });
+    expect(scheduledEventSchema.parse(scheduledEvent())).toMatchObject({
+      time: '2026-03-05T02:00:00Z',
+      region: 'us-east-1',
+    });
   });
 
   it('rejects other sources and missing times', () => {
     expect(scheduledEventSchema.safeParse({ ...scheduledEvent(), source: 'aws.scheduler' }).success).toBe(false);
-    expect(describeIssues(scheduledEventSchema.safeParse({ ...scheduledEvent(), time: undefined }).error!)).toContain('time: ');
+    expect(describeIssues(scheduledEventSchema.safeParse({ ...scheduledEvent(), time: undefined }).error!)).toContain(
+      'time: ',
+    );
   });
 });

@@ -27,20 +27,27 @@ function handlerWith(config: Partial<LambdaConfig> = {}, level?: LogThreshold) {
     pace: { perSecond: 1000, concurrency: 3, now: () => 0, sleep: async () => undefined },
   });
 }
-const runTaskInputs = (): RunTaskCommandInput[] => ecsMock.commandCalls(RunTaskCommand).map((call) => call.args[0].input);
+const runTaskInputs = (): RunTaskCommandInput[] =>
+  ecsMock.commandCalls(RunTaskCommand).map((call) => call.args[0].input);
 const envOf = (input: RunTaskCommandInput | undefined): Record<string, string | undefined> =>
   Object.fromEntries((input?.overrides?.containerOverrides?.[0]?.environment ?? []).map((e) => [e.name, e.value]));
 const metricValues = (): Record<string, unknown> => {
   const [emf, ...more] = output.metrics();
   expect(more).toHaveLength(0);
-  return Object.fromEntries(['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => [name, emf?.[name]]));
+  return Object.fromEntries(
+    ['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => [name, emf?.[name]]),
+  );
 };
 
 beforeEach(() => {
   ecsMock.reset();
   sqsMock.reset();
   codecommitMock.reset();
-  ecsMock.on(RunTaskCommand).callsFake((input: RunTaskCommandInput) => ({ tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${input.clientToken?.slice(0, 32)}` }] }));
+  ecsMock
+    .on(RunTaskCommand)
+    .callsFake((input: RunTaskCommandInput) => ({
+      tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${input.clientToken?.slice(0, 32)}` }],
+    }));
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   output = captureOutput();
 });
@@ -60,10 +67,18 @@ describe('pull request events', () => {
       [TASK_ENV.destinationCommit]: REFERENCE_PR_EVENT.detail.destinationCommit,
       [TASK_ENV.cloneUrl]: 'file:///srv/git/us-east-1/payments-service',
     });
-    expect(input?.clientToken).toBe(clientToken(['pr', 'payments-service', '42', REFERENCE_PR_EVENT.detail.sourceCommit]));
+    expect(input?.clientToken).toBe(
+      clientToken(['pr', 'payments-service', '42', REFERENCE_PR_EVENT.detail.sourceCommit]),
+    );
     expect(JSON.stringify(input)).not.toMatch(/feature\/s3-upload|refs\/heads/);
     expect(output.logs()).toEqual([
-      expect.objectContaining({ level: 'info', event: 'scan task started', correlationId: REFERENCE_PR_EVENT.id, repository: 'payments-service', pullRequestId: '42' }),
+      expect.objectContaining({
+        level: 'info',
+        event: 'scan task started',
+        correlationId: REFERENCE_PR_EVENT.id,
+        repository: 'payments-service',
+        pullRequestId: '42',
+      }),
     ]);
     expect(metricValues()).toEqual({ started: 1, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
     expect(output.metrics()[0]).toMatchObject({
@@ -73,7 +88,10 @@ describe('pull request events', () => {
           {
             Namespace: 'leakscan',
             Dimensions: [['service']],
-            Metrics: ['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => ({ Name: name, Unit: 'Count' })),
+            Metrics: ['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => ({
+              Name: name,
+              Unit: 'Count',
+            })),
           },
         ],
       },
@@ -84,7 +102,13 @@ describe('pull request events', () => {
 
   it('adds the Lambda request id and function name to every line, and keeps no keys from one invocation to the next', async () => {
     const handler = handlerWith();
-    const context = { awsRequestId: 'req-1', functionName: 'leakscan-trigger', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:leakscan-trigger', memoryLimitInMB: '256' };
+    const context = {
+      awsRequestId: 'req-1',
+      functionName: 'leakscan-trigger',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:leakscan-trigger',
+      memoryLimitInMB: '256',
+    };
     await handler(prEvent(), context);
     await handler('not an event');
     const [started, rejected] = output.logs();
@@ -111,7 +135,10 @@ describe('pull request events', () => {
     const handler = handlerWith();
     await handler(prEvent());
     ecsMock.on(RunTaskCommand).rejects(new ConflictException({ message: 'clientToken already used', $metadata: {} }));
-    await expect(handler(prEvent({ destinationCommit: 'f'.repeat(40) }))).resolves.toMatchObject({ started: 0, duplicate: 1 });
+    await expect(handler(prEvent({ destinationCommit: 'f'.repeat(40) }))).resolves.toMatchObject({
+      started: 0,
+      duplicate: 1,
+    });
     const [first, second] = runTaskInputs();
     expect(second?.clientToken).toBe(first?.clientToken);
     expect(output.logs().at(-1)).toMatchObject({ event: 'scan task already started' });
@@ -137,7 +164,9 @@ describe('pull request events', () => {
     expect(summary).toMatchObject({ ignored: 1, started: 0, rejected: 0 });
     expect(runTaskInputs()).toHaveLength(0);
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
-    expect(output.logs()).toEqual([expect.objectContaining({ level: 'info', event: expect.stringMatching(/^event ignored/), prEvent: kind })]);
+    expect(output.logs()).toEqual([
+      expect.objectContaining({ level: 'info', event: expect.stringMatching(/^event ignored/), prEvent: kind }),
+    ]);
     expect(metricValues()).toMatchObject({ ignored: 1 });
   });
 
@@ -145,7 +174,12 @@ describe('pull request events', () => {
     ecsMock.on(RunTaskCommand).resolves({ failures: [{ reason: 'RESOURCE:MEMORY' }] });
     await expect(handlerWith()(prEvent())).rejects.toBeInstanceOf(RetryableTaskStartError);
     expect(output.logs()).toEqual([
-      expect.objectContaining({ level: 'error', event: 'scan task not started', retryable: true, error: expect.objectContaining({ name: 'RetryableTaskStartError' }) }),
+      expect.objectContaining({
+        level: 'error',
+        event: 'scan task not started',
+        retryable: true,
+        error: expect.objectContaining({ name: 'RetryableTaskStartError' }),
+      }),
     ]);
     expect(metricValues()).toMatchObject({ failed: 1, started: 0 });
   });
@@ -159,27 +193,91 @@ describe('pull request events', () => {
 
 describe('events that can never succeed', () => {
   it.each([
-    ['a PR event with a bad commit id', prEvent({ sourceCommit: 'main' }), 'detail.sourceCommit: must be a 40-character lowercase hex commit id'],
+    [
+      'a PR event with a bad commit id',
+      prEvent({ sourceCommit: 'main' }),
+      'detail.sourceCommit: must be a 40-character lowercase hex commit id',
+    ],
     ['a PR event without repository', prEvent({ repositoryNames: [] }), 'detail.repositoryNames'],
-    ['a PR event whose repository name ends in .git', prEvent({ repositoryNames: ['mirror.git'] }), 'must not end in .git'],
+    [
+      'a PR event whose repository name ends in .git',
+      prEvent({ repositoryNames: ['mirror.git'] }),
+      'must not end in .git',
+    ],
     ['a PR event without detail.event', prEvent({ event: undefined }), 'detail.event'],
     ['a PR-shaped event from another source', prEvent({}, { source: 'custom.app' }), 'source: '],
     ['a scheduled event without time', { ...scheduledEvent(), time: undefined }, 'time: '],
-    ['an unknown detail-type', { ...scheduledEvent(), 'detail-type': 'AWS API Call via CloudTrail' }, 'unsupported event: detail-type "AWS API Call via CloudTrail"'],
+    [
+      'an unknown detail-type',
+      { ...scheduledEvent(), 'detail-type': 'AWS API Call via CloudTrail' },
+      'unsupported event: detail-type "AWS API Call via CloudTrail"',
+    ],
     ['no object at all', 'hello', 'unsupported event: detail-type null'],
-  ])('rejects %s: logs the reason, sends it to the queue once with a reason attribute, and succeeds', async (_label, event, reason) => {
-    const summary = await handlerWith()(event);
-    expect(summary).toMatchObject({ rejected: 1, started: 0 });
-    expect(runTaskInputs()).toHaveLength(0);
-    const sends = sqsMock.commandCalls(SendMessageCommand);
-    expect(sends).toHaveLength(1);
-    const message = sends[0]!.args[0].input;
-    expect(message.QueueUrl).toBe(testConfig().rejectedEventQueueUrl);
-    expect(JSON.parse(message.MessageBody!)).toEqual(event);
-    expect(message.MessageAttributes?.reason?.DataType).toBe('String');
-    expect(message.MessageAttributes?.reason?.StringValue).toContain(reason);
-    expect(output.logs()).toEqual([expect.objectContaining({ level: 'error', reason: expect.stringContaining(reason) })]);
-    expect(metricValues()).toMatchObject({ rejected: 1 });
+  ])(
+    'rejects %s: logs the reason, sends it to the queue once with a reason attribute, and succeeds',
+    async (_label, event, reason) => {
+      const summary = await handlerWith()(event);
+      expect(summary).toMatchObject({ rejected: 1, started: 0 });
+      expect(runTaskInputs()).toHaveLength(0);
+      const sends = sqsMock.commandCalls(SendMessageCommand);
+      expect(sends).toHaveLength(1);
+      const message = sends[0]!.args[0].input;
+      expect(message.QueueUrl).toBe(testConfig().rejectedEventQueueUrl);
+      expect(JSON.parse(message.MessageBody!)).toEqual(event);
+      expect(message.MessageAttributes?.reason?.DataType).toBe('String');
+      expect(message.MessageAttributes?.reason?.StringValue).toContain(reason);
+      expect(output.logs()).toEqual([
+        expect.objectContaining({ level: 'error', reason: expect.stringContaining(reason) }),
+      ]);
+      expect(metricValues()).toMatchObject({ rejected: 1 });
+    },
+  );
+
+  describe('untrusted strings in logs, reasons and metrics are clipped', () => {
+    const huge = 'x'.repeat(300_000);
+    const lineSizes = () => [...output.logs(), ...output.metrics()].map((entry) => JSON.stringify(entry).length);
+
+    it('rejects a 300 KB detail-type once as unsupported; every line, metrics included, stays under 2 KB', async () => {
+      const event = {
+        ...scheduledEvent(),
+        id: huge,
+        'detail-type': huge,
+        source: huge,
+        detail: { event: huge, [huge]: huge },
+      };
+      await expect(handlerWith()(event)).resolves.toMatchObject({ rejected: 1, started: 0 });
+      const sends = sqsMock.commandCalls(SendMessageCommand);
+      expect(sends).toHaveLength(1);
+      const reason = sends[0]!.args[0].input.MessageAttributes?.reason?.StringValue ?? '';
+      expect(reason).toMatch(/^unsupported event: detail-type "x{255}… \(300002 characters\)$/);
+      const [rejected] = output.logs();
+      expect(rejected).toMatchObject({
+        level: 'error',
+        reason,
+        detailType: expect.stringMatching(/… \(300000 characters\)$/),
+      });
+      expect(output.logs()).toHaveLength(1);
+      expect(metricValues()).toMatchObject({ rejected: 1 });
+      expect(Math.max(...lineSizes())).toBeLessThan(2048);
+    });
+
+    it.each([
+      [
+        'an ignored PR event with huge fields',
+        prEvent({ event: huge, pullRequestStatus: huge, isMerged: huge }, { id: huge }),
+        'ignored',
+      ],
+      [
+        'a PR event with a huge repository name and commit',
+        prEvent({ repositoryNames: [huge], sourceCommit: huge }, { id: huge }),
+        'rejected',
+      ],
+    ] as const)('%s: every line stays under 2 KB', async (_label, event, outcome) => {
+      await expect(handlerWith()(event)).resolves.toMatchObject({ [outcome]: 1 });
+      expect(output.logs()).toHaveLength(1);
+      expect(lineSizes()).toHaveLength(2);
+      expect(Math.max(...lineSizes())).toBeLessThan(2048);
+    });
   });
 
   it('fails the invocation when the queue cannot take the event, so Lambda keeps it', async () => {
@@ -195,7 +293,14 @@ describe('scheduled events', () => {
     await handler(scheduledEvent());
     await handler(scheduledEvent('2026-03-06T02:00:00Z'));
     const inputs = runTaskInputs();
-    expect(inputs.map((i) => envOf(i)[TASK_ENV.repository])).toEqual(['payments-service', 'infra', 'payments-service', 'infra', 'payments-service', 'infra']);
+    expect(inputs.map((i) => envOf(i)[TASK_ENV.repository])).toEqual([
+      'payments-service',
+      'infra',
+      'payments-service',
+      'infra',
+      'payments-service',
+      'infra',
+    ]);
     expect(inputs.every((i) => envOf(i)[TASK_ENV.mode] === 'full' && !(TASK_ENV.sourceCommit in envOf(i)))).toBe(true);
     expect(inputs[2]?.clientToken).toBe(inputs[0]?.clientToken);
     expect(inputs[4]?.clientToken).not.toBe(inputs[0]?.clientToken);
@@ -210,7 +315,11 @@ describe('scheduled events', () => {
       .on(ListRepositoriesCommand, { nextToken: 'next' })
       .resolves({ repositories: [{ repositoryName: 'c' }] });
     await expect(handlerWith()(scheduledEvent())).resolves.toMatchObject({ started: 3 });
-    expect(runTaskInputs().map((i) => envOf(i)[TASK_ENV.repository]).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      runTaskInputs()
+        .map((i) => envOf(i)[TASK_ENV.repository])
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
   });
 
   it('does nothing (and succeeds) when the account has no repositories', async () => {
@@ -226,12 +335,19 @@ describe('scheduled events', () => {
       if (repository === 'd') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       return { tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${repository}` }] };
     });
-    const error = await handlerWith({ watchedRepositories: ['a', 'b', 'c', 'd', 'e'] })(scheduledEvent()).catch((e: unknown) => e);
+    const error = await handlerWith({ watchedRepositories: ['a', 'b', 'c', 'd', 'e'] })(scheduledEvent()).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FanOutError);
     expect((error as FanOutError).failedRepositories).toEqual(['b', 'd']);
     expect((error as Error).message).toBe('2 of 5 scheduled scans did not start: b, d');
     expect(((error as Error).cause as AggregateError).errors).toHaveLength(2);
-    expect(output.logs()).toContainEqual(expect.objectContaining({ event: expect.stringMatching(/^scheduled fan-out incomplete/), failedRepositories: ['b', 'd'] }));
+    expect(output.logs()).toContainEqual(
+      expect.objectContaining({
+        event: expect.stringMatching(/^scheduled fan-out incomplete/),
+        failedRepositories: ['b', 'd'],
+      }),
+    );
     expect(metricValues()).toEqual({ started: 2, duplicate: 1, ignored: 0, rejected: 0, failed: 2 });
   });
 });

@@ -58,12 +58,15 @@ const xmlValue = (xml: string, element: string): string => {
 
 async function allTaskArns(): Promise<string[]> {
   const arns: string[] = [];
-  for await (const page of paginateListTasks({ client: ecs }, { cluster: clusterArn })) arns.push(...(page.taskArns ?? []));
+  for await (const page of paginateListTasks({ client: ecs }, { cluster: clusterArn }))
+    arns.push(...(page.taskArns ?? []));
   return arns;
 }
 
 async function describe(arns: string[]): Promise<Task[]> {
-  const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: arns, include: ['TAGS'] }));
+  const { tasks = [] } = await ecs.send(
+    new DescribeTasksCommand({ cluster: clusterArn, tasks: arns, include: ['TAGS'] }),
+  );
   return tasks;
 }
 
@@ -78,15 +81,27 @@ async function recordedRunTaskBodies(): Promise<Array<Record<string, unknown>>> 
   const lines = recording.split('\n').filter((line) => line !== '');
   return lines
     .map((line) => JSON.parse(line) as { headers: Record<string, string>; body: string; body_encoded: boolean })
-    .filter((entry) => Object.entries(entry.headers).some(([name, value]) => name.toLowerCase() === 'x-amz-target' && value.endsWith('.RunTask')))
-    .map((entry) => JSON.parse(entry.body_encoded ? Buffer.from(entry.body, 'base64').toString('utf8') : entry.body) as Record<string, unknown>);
+    .filter((entry) =>
+      Object.entries(entry.headers).some(
+        ([name, value]) => name.toLowerCase() === 'x-amz-target' && value.endsWith('.RunTask'),
+      ),
+    )
+    .map(
+      (entry) =>
+        JSON.parse(entry.body_encoded ? Buffer.from(entry.body, 'base64').toString('utf8') : entry.body) as Record<
+          string,
+          unknown
+        >,
+    );
 }
 
 /**
  * CodeCommit ListRepositories, one page per array, for the SDK (AWS_ENDPOINT_URL_CODECOMMIT): moto 5.2.5
  * creates and gets repositories but answers ListRepositories with HTTP 500 (NotImplementedError).
  */
-async function serveListRepositories(pages: string[][]): Promise<{ endpoint: string; targets: string[]; close: () => Promise<void> }> {
+async function serveListRepositories(
+  pages: string[][],
+): Promise<{ endpoint: string; targets: string[]; close: () => Promise<void> }> {
   const targets: string[] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -96,12 +111,18 @@ async function serveListRepositories(pages: string[][]): Promise<{ endpoint: str
       const page = Number((JSON.parse(body || '{}') as { nextToken?: string }).nextToken ?? 0);
       const next = page + 1 < pages.length ? { nextToken: String(page + 1) } : {};
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify({ repositories: (pages[page] ?? []).map((repositoryName) => ({ repositoryName })), ...next }));
+      response.end(
+        JSON.stringify({ repositories: (pages[page] ?? []).map((repositoryName) => ({ repositoryName })), ...next }),
+      );
     });
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, targets, close: () => new Promise((closed) => server.close(() => closed())) };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    targets,
+    close: () => new Promise((closed) => server.close(() => closed())),
+  };
 }
 
 beforeAll(async () => {
@@ -116,8 +137,13 @@ beforeAll(async () => {
   // not), and the ENI needs a private DNS name, which moto gives only in VPCs with DNS hostnames.
   await ec2('ModifyVpcAttribute', { VpcId: vpcId, 'EnableDnsHostnames.Value': 'true' });
   subnetId = xmlValue(await ec2('CreateSubnet', { VpcId: vpcId, CidrBlock: '10.20.0.0/20' }), 'subnetId');
-  const groupId = xmlValue(await ec2('CreateSecurityGroup', { VpcId: vpcId, GroupName: 'leakscan-task', GroupDescription: 'scanner task' }), 'groupId');
-  const cluster = await ecs.send(new CreateClusterCommand({ clusterName: 'leakscan', capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+  const groupId = xmlValue(
+    await ec2('CreateSecurityGroup', { VpcId: vpcId, GroupName: 'leakscan-task', GroupDescription: 'scanner task' }),
+    'groupId',
+  );
+  const cluster = await ecs.send(
+    new CreateClusterCommand({ clusterName: 'leakscan', capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }),
+  );
   clusterArn = cluster.cluster?.clusterArn ?? '';
   const taskDefinition = await ecs.send(
     new RegisterTaskDefinitionCommand({
@@ -127,7 +153,9 @@ beforeAll(async () => {
       cpu: '256',
       memory: '512',
       // moto sums container memory to place tasks and fails without it.
-      containerDefinitions: [{ name: SCANNER_CONTAINER_NAME, image: 'leakscan-scanner:test', essential: true, memory: 512 }],
+      containerDefinitions: [
+        { name: SCANNER_CONTAINER_NAME, image: 'leakscan-scanner:test', essential: true, memory: 512 },
+      ],
     }),
   );
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'leakscan-trigger-failures' }))).QueueUrl ?? '';
@@ -158,7 +186,9 @@ it('starts a Fargate task whose overrides, tags, capacity and network DescribeTa
   await expect(handler(event)).resolves.toMatchObject({ started: 1 });
 
   const [task] = await describe(await allTaskArns());
-  const environment = Object.fromEntries((task?.overrides?.containerOverrides?.[0]?.environment ?? []).map((e) => [e.name, e.value]));
+  const environment = Object.fromEntries(
+    (task?.overrides?.containerOverrides?.[0]?.environment ?? []).map((e) => [e.name, e.value]),
+  );
   expect(task?.overrides?.containerOverrides?.[0]?.name).toBe(SCANNER_CONTAINER_NAME);
   expect(environment).toEqual({
     [TASK_ENV.repository]: 'payments-service',
@@ -206,7 +236,9 @@ it('sends the same clientToken for a redelivered event (moto 5.2.5 ignores the t
 it('sends an invalid event to the rejected-event queue once, with its reason', async () => {
   const event = prEvent({ pullRequestId: '9', sourceCommit: 'refs/heads/main' });
   await expect(handler(event)).resolves.toMatchObject({ rejected: 1, started: 0 });
-  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+  );
   expect(Messages).toHaveLength(1);
   expect(JSON.parse(Messages[0]?.Body ?? '')).toEqual(event);
   expect(Messages[0]?.MessageAttributes?.reason?.StringValue).toContain('detail.sourceCommit');
@@ -221,32 +253,50 @@ it('lists every repository for a schedule tick with no watched list, through rep
   const codecommit = await serveListRepositories([['alpha-service', 'beta-service'], ['gamma-service']]);
   try {
     // Node's own module loader, not jest's, started in another directory: as Lambda's runtime requires index.js.
-    const probe = 'require(process.argv[1]).handler(JSON.parse(process.argv[2])).then((summary) => process.stdout.write(JSON.stringify(summary)))';
-    const { stdout } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', probe, index, JSON.stringify(scheduledEvent())], {
-      cwd: tmpdir(),
-      env: { ...process.env, AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint },
-    });
+    const probe =
+      'require(process.argv[1]).handler(JSON.parse(process.argv[2])).then((summary) => process.stdout.write(JSON.stringify(summary)))';
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--no-warnings', '-e', probe, index, JSON.stringify(scheduledEvent())],
+      {
+        cwd: tmpdir(),
+        env: { ...process.env, AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint },
+      },
+    );
     expect(JSON.parse(stdout)).toEqual({ started: 3, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
   } finally {
     await codecommit.close();
   }
   expect(codecommit.targets).toEqual(['CodeCommit_20150413.ListRepositories', 'CodeCommit_20150413.ListRepositories']);
   const scheduled = (await describe(await allTaskArns())).filter((task) => task.startedBy === 'leakscan/scheduled');
-  expect(scheduled.map((task) => task.tags?.find((tag) => tag.key === 'leakscan:repository')?.value).sort()).toEqual(['alpha-service', 'beta-service', 'gamma-service']);
+  expect(scheduled.map((task) => task.tags?.find((tag) => tag.key === 'leakscan:repository')?.value).sort()).toEqual([
+    'alpha-service',
+    'beta-service',
+    'gamma-service',
+  ]);
 });
 
-it('turns a burst of 1,000 distinct events into 1,000 tasks without an unhandled error', async () => {
-  const before = (await allTaskArns()).length;
-  const events = Array.from({ length: 1000 }, (_, i) =>
-    prEvent({ pullRequestId: String(1000 + i), sourceCommit: (i.toString(16).padStart(8, '0') + '0'.repeat(32)).slice(0, 40) }),
-  );
-  const started = performance.now();
-  const results = await Promise.allSettled(events.map((event) => handler(event)));
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`burst: 1000 events -> RunTask in ${seconds.toFixed(1)} s (${(1000 / seconds).toFixed(0)} events/s) against moto`);
+it(
+  'turns a burst of 1,000 distinct events into 1,000 tasks without an unhandled error',
+  async () => {
+    const before = (await allTaskArns()).length;
+    const events = Array.from({ length: 1000 }, (_, i) =>
+      prEvent({
+        pullRequestId: String(1000 + i),
+        sourceCommit: (i.toString(16).padStart(8, '0') + '0'.repeat(32)).slice(0, 40),
+      }),
+    );
+    const started = performance.now();
+    const results = await Promise.allSettled(events.map((event) => handler(event)));
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `burst: 1000 events -> RunTask in ${seconds.toFixed(1)} s (${(1000 / seconds).toFixed(0)} events/s) against moto`,
+    );
 
-  const rejected = results.filter((r) => r.status === 'rejected');
-  expect(rejected).toEqual([]);
-  expect(results.every((r) => r.status === 'fulfilled' && r.value.started === 1)).toBe(true);
-  expect((await allTaskArns()).length - before).toBe(1000);
-}, 10 * 60_000);
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(rejected).toEqual([]);
+    expect(results.every((r) => r.status === 'fulfilled' && r.value.started === 1)).toBe(true);
+    expect((await allTaskArns()).length - before).toBe(1000);
+  },
+  10 * 60_000,
+);

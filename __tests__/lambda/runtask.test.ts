@@ -2,15 +2,17 @@ import { ConflictException, ECSClient, RunTaskCommand, type RunTaskCommandInput 
 import { mockClient } from 'aws-sdk-client-mock';
 import { TASK_ENV } from '../../contracts/env';
 import { RetryableTaskStartError, TaskStartError } from '../../lambda/errors';
-import { buildRunTaskInput, clientToken, startScanTask, type ScanRequest } from '../../lambda/runtask';
+import { buildRunTaskInput, clientToken, startScanTask, type TaskLaunch } from '../../lambda/runtask';
 import { REFERENCE_PR_EVENT, testConfig } from './support';
 
 const { sourceCommit, destinationCommit } = REFERENCE_PR_EVENT.detail;
-const prScan: ScanRequest = {
-  repository: 'payments-service',
+const prScan: TaskLaunch = {
+  request: {
+    repository: 'payments-service',
+    mode: 'pr',
+    pullRequest: { id: '42', base: destinationCommit, head: sourceCommit },
+  },
   region: 'us-east-1',
-  mode: 'pr',
-  pullRequest: { id: '42', sourceCommit, destinationCommit },
   idempotencyKey: ['pr', 'payments-service', '42', sourceCommit],
 };
 const TASK_ARN = 'arn:aws:ecs:us-east-1:111122223333:task/leakscan/0123456789abcdef0123456789abcdef';
@@ -63,15 +65,29 @@ describe('buildRunTaskInput', () => {
   });
 
   it('passes no PR fields for a full scan, and notifyClean as "true" when set', () => {
-    const input = buildRunTaskInput(testConfig({ notifyClean: true }), { repository: 'infra', region: 'eu-west-1', mode: 'full', idempotencyKey: ['full', 'infra', 't'] });
+    const launch: TaskLaunch = {
+      request: { repository: 'infra', mode: 'full' },
+      region: 'eu-west-1',
+      idempotencyKey: ['full', 'infra', 't'],
+    };
+    const input = buildRunTaskInput(testConfig({ notifyClean: true }), launch);
     const env = input.overrides?.containerOverrides?.[0]?.environment ?? [];
-    expect(env.map((e) => e.name)).toEqual([TASK_ENV.repository, TASK_ENV.cloneUrl, TASK_ENV.mode, TASK_ENV.findingsTopicArn, TASK_ENV.notifyClean]);
+    expect(env.map((e) => e.name)).toEqual([
+      TASK_ENV.repository,
+      TASK_ENV.cloneUrl,
+      TASK_ENV.mode,
+      TASK_ENV.findingsTopicArn,
+      TASK_ENV.notifyClean,
+    ]);
     expect(env).toContainEqual({ name: TASK_ENV.notifyClean, value: 'true' });
     expect(input.startedBy).toBe('leakscan/scheduled');
   });
 
   it('derives the clone URL from the default CodeCommit template', () => {
-    const input = buildRunTaskInput(testConfig({ cloneUrlTemplate: 'https://git-codecommit.{region}.amazonaws.com/v1/repos/{repository}' }), prScan);
+    const input = buildRunTaskInput(
+      testConfig({ cloneUrlTemplate: 'https://git-codecommit.{region}.amazonaws.com/v1/repos/{repository}' }),
+      prScan,
+    );
     expect(input.overrides?.containerOverrides?.[0]?.environment).toContainEqual({
       name: TASK_ENV.cloneUrl,
       value: 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/payments-service',
@@ -98,19 +114,33 @@ describe('startScanTask', () => {
 
   it('reports the started task', async () => {
     ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
-    await expect(startScanTask(ecs, spotInput)).resolves.toEqual({ outcome: 'started', taskArn: TASK_ARN, clientToken: spotInput.clientToken });
+    await expect(startScanTask(ecs, spotInput)).resolves.toEqual({
+      outcome: 'started',
+      taskArn: TASK_ARN,
+      clientToken: spotInput.clientToken,
+    });
     expect(ecsMock.commandCalls(RunTaskCommand)[0]?.args[0].input).toEqual(spotInput);
   });
 
   it('treats a clientToken conflict as "already started"', async () => {
     ecsMock.on(RunTaskCommand).rejects(new ConflictException({ message: 'token in use', $metadata: {} }));
-    await expect(startScanTask(ecs, spotInput)).resolves.toEqual({ outcome: 'duplicate', clientToken: spotInput.clientToken });
+    await expect(startScanTask(ecs, spotInput)).resolves.toEqual({
+      outcome: 'duplicate',
+      clientToken: spotInput.clientToken,
+    });
   });
 
   it('falls back from Spot to on-demand Fargate, under its own token, when Spot has no capacity', async () => {
     ecsMock
       .on(RunTaskCommand)
-      .resolvesOnce({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' }] })
+      .resolvesOnce({
+        tasks: [],
+        failures: [
+          {
+            reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone',
+          },
+        ],
+      })
       .resolves({ tasks: [{ taskArn: TASK_ARN }] });
     await expect(startScanTask(ecs, spotInput)).resolves.toMatchObject({ outcome: 'started', taskArn: TASK_ARN });
     const fallback = ecsMock.commandCalls(RunTaskCommand)[1]?.args[0].input as RunTaskCommandInput;
@@ -122,7 +152,9 @@ describe('startScanTask', () => {
   });
 
   it('throws a retryable error when on-demand has no capacity either', async () => {
-    ecsMock.on(RunTaskCommand).resolves({ failures: [{ arn: 'arn:x', reason: 'Capacity is unavailable at this time.' }] });
+    ecsMock
+      .on(RunTaskCommand)
+      .resolves({ failures: [{ arn: 'arn:x', reason: 'Capacity is unavailable at this time.' }] });
     const error = await startScanTask(ecs, spotInput).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableTaskStartError);
     expect((error as TaskStartError).reasons).toEqual(['Capacity is unavailable at this time.']);
@@ -133,7 +165,9 @@ describe('startScanTask', () => {
     'classifies %s as retryable, without a Spot fallback for FARGATE',
     async (reason) => {
       ecsMock.on(RunTaskCommand).resolves({ failures: [{ reason }] });
-      await expect(startScanTask(ecs, buildRunTaskInput(testConfig(), prScan))).rejects.toBeInstanceOf(RetryableTaskStartError);
+      await expect(startScanTask(ecs, buildRunTaskInput(testConfig(), prScan))).rejects.toBeInstanceOf(
+        RetryableTaskStartError,
+      );
       expect(ecsMock.commandCalls(RunTaskCommand)).toHaveLength(1);
     },
   );

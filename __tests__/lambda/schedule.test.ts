@@ -40,7 +40,9 @@ describe('paced', () => {
       },
       pace,
     );
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual(Array.from({ length: 25 }, (_, i) => i * 2));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual(
+      Array.from({ length: 25 }, (_, i) => i * 2),
+    );
     expect(maxInFlight).toBeLessThanOrEqual(3);
     expect(maxInFlight).toBeGreaterThan(1);
     const sorted = [...pace.starts].sort((a, b) => a - b);
@@ -48,7 +50,11 @@ describe('paced', () => {
   });
 
   it('settles failures in place without stopping the others', async () => {
-    const results = await paced(['a', 'b', 'c'], async (x) => (x === 'b' ? Promise.reject(new Error('no')) : x), virtualPace(10, 2));
+    const results = await paced(
+      ['a', 'b', 'c'],
+      async (x) => (x === 'b' ? Promise.reject(new Error('no')) : x),
+      virtualPace(10, 2),
+    );
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 

@@ -7,14 +7,24 @@ import { join } from 'node:path';
 import { LAMBDA_ENV } from '../../contracts/env';
 import type { LambdaConfig } from '../../lambda/config';
 
-export const REFERENCE_PR_EVENT = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'codecommit-pr-event.json'), 'utf8')) as {
+export const REFERENCE_PR_EVENT = JSON.parse(
+  readFileSync(join(__dirname, 'fixtures', 'codecommit-pr-event.json'), 'utf8'),
+) as {
   id: string;
   region: string;
-  detail: Record<string, unknown> & { repositoryNames: string[]; pullRequestId: string; sourceCommit: string; destinationCommit: string };
+  detail: Record<string, unknown> & {
+    repositoryNames: string[];
+    pullRequestId: string;
+    sourceCommit: string;
+    destinationCommit: string;
+  };
 } & Record<string, unknown>;
 
 /** The reference PR event with `detail` fields replaced (undefined removes a field). */
-export function prEvent(detail: Record<string, unknown> = {}, envelope: Record<string, unknown> = {}): Record<string, unknown> {
+export function prEvent(
+  detail: Record<string, unknown> = {},
+  envelope: Record<string, unknown> = {},
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...REFERENCE_PR_EVENT.detail, ...detail };
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
   return { ...structuredClone(REFERENCE_PR_EVENT), ...envelope, detail: merged };
@@ -45,7 +55,9 @@ export function lambdaEnv(overrides: Partial<Record<keyof typeof LAMBDA_ENV, str
     rejectedEventQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-trigger-failures',
     ...overrides,
   };
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [LAMBDA_ENV[key as keyof typeof LAMBDA_ENV], value as string]));
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [LAMBDA_ENV[key as keyof typeof LAMBDA_ENV], value as string]),
+  );
 }
 
 export function testConfig(overrides: Partial<LambdaConfig> = {}): LambdaConfig {
@@ -66,13 +78,25 @@ export function testConfig(overrides: Partial<LambdaConfig> = {}): LambdaConfig 
 }
 
 /** Captures the handler's JSON lines (contracts/log.ts writes to process.stdout; stderr too, so nothing escapes). */
-export function captureOutput(): { logs: () => Array<Record<string, unknown>>; metrics: () => Array<Record<string, unknown>>; restore: () => void } {
+export function captureOutput(): {
+  logs: () => Array<Record<string, unknown>>;
+  metrics: () => Array<Record<string, unknown>>;
+  restore: () => void;
+} {
   const lines: string[] = [];
   const record = (chunk: string | Uint8Array): boolean => {
-    lines.push(...chunk.toString().split('\n').filter((line) => line.trim() !== ''));
+    lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
     return true;
   };
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(record), jest.spyOn(process.stderr, 'write').mockImplementation(record)];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(record),
+    jest.spyOn(process.stderr, 'write').mockImplementation(record),
+  ];
   const parsed = (): Array<Record<string, unknown>> => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return {
     logs: () => parsed().filter((entry) => !('_aws' in entry)),

@@ -1,11 +1,21 @@
-/** `npm run drift` against the stub terraform, and its SNS summary against moto. */
+/**
+ * `npm run drift` against the stub terraform (AWS resource drift, several stacks: what real Terraform
+ * cannot produce here; the rest is in real-terraform.int.test.ts), and its SNS summary against moto.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { driftMain } from '../../ops/drift';
 import { startMoto, type MotoServer } from '../../testkit/moto';
-import { expectNoSecrets, makeWorkspace, runCli, runInProcess, type StackScenario, type Workspace } from './support/workspace';
+import {
+  expectNoSecrets,
+  makeWorkspace,
+  runCli,
+  runInProcess,
+  type StackScenario,
+  type Workspace,
+} from './support/workspace';
 
 // Each stub call is a node process; on a loaded 2-core machine a test takes seconds, not milliseconds.
 jest.setTimeout(60_000);
@@ -22,15 +32,22 @@ const DRIFTED: Record<string, StackScenario> = {
 let ws: Workspace;
 afterEach(() => ws?.cleanup());
 
-
 describe('npm run drift (stub terraform)', () => {
   it('reports drifted resources and changed attributes, never a sensitive value, and exits 2', async () => {
     ws = makeWorkspace(DRIFTED);
     const run = await runInProcess(driftMain, ['--skip-synth'], ws);
     expect(run.code).toBe(2);
     const plans = ws.calls().filter((c) => c.argv[0] === 'plan');
-    expect(plans.map((c) => c.stack)).toEqual(['app-state', 'app-network', 'app-platform', 'app-notify', 'app-trigger']);
-    expect(plans[0]!.argv).toEqual(expect.arrayContaining(['-refresh-only', '-detailed-exitcode', '-input=false', '-out=drift.tfplan']));
+    expect(plans.map((c) => c.stack)).toEqual([
+      'app-state',
+      'app-network',
+      'app-platform',
+      'app-notify',
+      'app-trigger',
+    ]);
+    expect(plans[0]!.argv).toEqual(
+      expect.arrayContaining(['-refresh-only', '-detailed-exitcode', '-input=false', '-out=drift.tfplan']),
+    );
 
     expect(run.stdout).toContain('app-state: no drift');
     expect(run.stdout).toContain('app-platform: DRIFT in 4 resources');
@@ -46,23 +63,32 @@ describe('npm run drift (stub terraform)', () => {
 
     const report = JSON.parse(readFileSync(join(ws.dir, 'cdktf.out/drift/drift.json'), 'utf8'));
     expect(report).toMatchObject({ result: 'drift', exitCode: 2, driftedResources: 4 });
-    expectNoSecrets(ws, run.stdout, run.stderr, JSON.stringify(report), readFileSync(join(ws.dir, 'cdktf.out/drift/drift.txt'), 'utf8'));
+    expectNoSecrets(
+      ws,
+      run.stdout,
+      run.stderr,
+      JSON.stringify(report),
+      readFileSync(join(ws.dir, 'cdktf.out/drift/drift.txt'), 'utf8'),
+    );
   });
 
-  it('exits 0 without drift and 1 when a stack fails, still checking the others', async () => {
-    ws = makeWorkspace(Object.fromEntries(Object.keys(DRIFTED).map((s) => [s, QUIET])));
-    const clean = await runInProcess(driftMain, ['--skip-synth', '--json'], ws);
-    expect(clean.code).toBe(0);
-    expect(JSON.parse(clean.stdout)).toMatchObject({ result: 'no-drift', driftedResources: 0 });
-    ws.cleanup();
-
-    ws = makeWorkspace({ ...DRIFTED, 'app-network': { refresh: 'no-drift.json', fail: 'init', failMessage: 'Failed to get existing workspaces: AccessDenied' } });
+  it('exits 1 when a stack fails, still checking the others', async () => {
+    ws = makeWorkspace({
+      ...DRIFTED,
+      'app-network': {
+        refresh: 'no-drift.json',
+        fail: 'init',
+        failMessage: 'Failed to get existing workspaces: AccessDenied',
+      },
+    });
     const failed = await runInProcess(driftMain, ['--skip-synth'], ws);
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toContain('app-network: ERROR');
+    expect(failed.stdout).toContain(
+      'app-network: NOT CHECKED: init failed: Failed to get existing workspaces: AccessDenied',
+    );
     expect(failed.stdout).toContain('Failed to get existing workspaces: AccessDenied');
     expect(failed.stdout).toContain('app-platform: DRIFT in 4 resources');
-    expect(failed.stdout).toContain('RESULT: 4 drifted resources in 1 stack, 1 stack FAILED -> exit 1');
+    expect(failed.stdout).toContain('RESULT: 4 drifted resources in 1 stack, 1 of 5 stacks NOT CHECKED -> exit 1');
   });
 
   it('refuses a --publish-topic that is not an SNS topic ARN before running terraform', async () => {
@@ -82,13 +108,24 @@ describe('npm run drift (stub terraform)', () => {
 
     it('publishes the masked drift summary to the ops topic', async () => {
       ws = makeWorkspace(DRIFTED);
-      const config = { region: moto.region, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+      const config = {
+        region: moto.region,
+        endpoint: moto.endpoint,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      };
       const sns = new SNSClient(config);
       const sqs = new SQSClient(config);
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'leakscan-test-ops' }));
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'ops-inbox' }));
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-      await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'false' } }));
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: 'sqs',
+          Endpoint: Attributes!.QueueArn,
+          Attributes: { RawMessageDelivery: 'false' },
+        }),
+      );
 
       const run = runCli('drift', ['--skip-synth', '--publish-topic', TopicArn!], ws, moto.env);
       expect(run.code).toBe(2);
@@ -100,7 +137,12 @@ describe('npm run drift (stub terraform)', () => {
       expect(envelope.Message).toContain('app-platform: DRIFT in 4 resources');
       expectNoSecrets(ws, envelope.Message, run.stdout, run.stderr);
 
-      const missing = runCli('drift', ['--skip-synth', '--publish-topic', TopicArn!.replace('leakscan-test-ops', 'no-such-topic')], ws, moto.env);
+      const missing = runCli(
+        'drift',
+        ['--skip-synth', '--publish-topic', TopicArn!.replace('leakscan-test-ops', 'no-such-topic')],
+        ws,
+        moto.env,
+      );
       expect(missing.code).toBe(1);
       expect(missing.stderr).toMatch(/error: could not publish to arn:aws:sns:.*no-such-topic: NotFound/);
       sns.destroy();

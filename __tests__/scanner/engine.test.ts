@@ -36,7 +36,15 @@ describe('scanFragment', () => {
   it('reports 1-based line and column, the masked value and never the raw one in masked', () => {
     const { findings } = run({ file: 'a/b.env', text: `# comment\nKEY=${id}\n` });
     expect(findings).toEqual([
-      expect.objectContaining({ kind: 'aws-access-key-id', ruleId: 'aws-access-key-id', file: 'a/b.env', line: 2, column: 5, masked: maskSecret(id), fingerprint: fingerprint('aws-access-key-id', id) }),
+      expect.objectContaining({
+        kind: 'aws-access-key-id',
+        ruleId: 'aws-access-key-id',
+        file: 'a/b.env',
+        line: 2,
+        column: 5,
+        masked: maskSecret(id),
+        fingerprint: fingerprint('aws-access-key-id', id),
+      }),
     ]);
     expect(findings[0]?.masked).not.toContain(id.slice(4, 16));
   });
@@ -56,15 +64,37 @@ describe('scanFragment', () => {
 
   it('ends each finding at the column after its text, dashes of an account id included', () => {
     const { findings } = run({ file: 'x', text: bytes(`ü ${id} ü ${fakeAccessKeyId('ASIA', random)}`) });
-    expect(findings.map((f) => [f.column, f.endColumn])).toEqual([[3, 23], [26, 46]]);
+    expect(findings.map((f) => [f.column, f.endColumn])).toEqual([
+      [3, 23],
+      [26, 46],
+    ]);
     const account = fakeAccountId(random);
     const dashed = `${account.slice(0, 4)}-${account.slice(4, 8)}-${account.slice(8)}`;
-    expect(run({ file: 'x', text: `aws_account_id = ${dashed}` }).findings).toEqual([expect.objectContaining({ column: 18, endColumn: 32 })]);
+    expect(run({ file: 'x', text: `aws_account_id = ${dashed}` }).findings).toEqual([
+      expect.objectContaining({ column: 18, endColumn: 32 }),
+    ]);
   });
 
   it('maps lines of a diff fragment to their line numbers in the file and carries the commit', () => {
     const { findings } = run({ file: 'x', text: `added\n${id}`, lineNumbers: [10, 42], commit: 'c0ffee' });
     expect(findings[0]).toMatchObject({ line: 42, commit: 'c0ffee' });
+  });
+
+  it('marks findings of a commit message or a path with their location, and file content with none', () => {
+    const message = run({
+      file: '(commit message)',
+      text: `subject\n\nkey ${id}`,
+      location: 'commit-message',
+      commit: 'c0ffee',
+    });
+    expect(message.findings).toEqual([
+      expect.objectContaining({ location: 'commit-message', line: 3, column: 5, commit: 'c0ffee' }),
+    ]);
+    expect(run({ file: `d/${id}`, text: `d/${id}`, location: 'path' }).findings[0]).toMatchObject({
+      location: 'path',
+      column: 3,
+    });
+    expect(run({ file: 'a.env', text: id }).findings[0]).not.toHaveProperty('location');
   });
 
   it('suppresses by pragma on the same line only, and counts it', () => {
@@ -76,14 +106,23 @@ describe('scanFragment', () => {
   it('suppresses by allow regex on the raw value and by baseline fingerprint', () => {
     const other = fakeAccessKeyId('AKIA', random);
     const text = `${id}\n${other}\n`;
-    expect(run({ file: 'x', text }, { allow: [new RegExp(id)], baseline: new Set() }).findings.map((f) => f.line)).toEqual([2]);
-    const result = run({ file: 'x', text }, { allow: [], baseline: new Set([fingerprint('aws-access-key-id', other)]) });
+    expect(
+      run({ file: 'x', text }, { allow: [new RegExp(id)], baseline: new Set() }).findings.map((f) => f.line),
+    ).toEqual([2]);
+    const result = run(
+      { file: 'x', text },
+      { allow: [], baseline: new Set([fingerprint('aws-access-key-id', other)]) },
+    );
     expect(result.findings.map((f) => f.line)).toEqual([1]);
     expect(result.suppressed).toBe(1);
   });
 
   it('finds a key at the end of a 10 MB minified line with near-misses, at the right column', () => {
-    const unit = 'function(e){return e.token&&e.accountId?e.secret:null};var AKIA=1,u="arn:aws:iam::",s="sessiontoken";'.padEnd(400, 'x=1;');
+    const unit =
+      'function(e){return e.token&&e.accountId?e.secret:null};var AKIA=1,u="arn:aws:iam::",s="sessiontoken";'.padEnd(
+        400,
+        'x=1;',
+      );
     const filler = unit.repeat(Math.ceil(10_000_000 / unit.length));
     const { findings } = run({ file: 'min.js', text: `${filler} ${id}` });
     expect(findings).toHaveLength(1);

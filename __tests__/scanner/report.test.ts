@@ -10,7 +10,18 @@ const account = fakeAccountId(random);
 
 function finding(kind: Finding['kind'], value: string, extra: Partial<Finding> = {}): Finding {
   const rule = RULES.find((r) => r.kind === kind)!;
-  return { kind, ruleId: rule.id, severity: rule.severity, file: 'dir with space/a.tf', line: 3, column: 7, endColumn: 27, masked: maskSecret(value), fingerprint: fingerprint(kind, value), ...extra };
+  return {
+    kind,
+    ruleId: rule.id,
+    severity: rule.severity,
+    file: 'dir with space/a.tf',
+    line: 3,
+    column: 7,
+    endColumn: 27,
+    masked: maskSecret(value),
+    fingerprint: fingerprint(kind, value),
+    ...extra,
+  };
 }
 
 const report: ScanReport = {
@@ -51,9 +62,58 @@ it('json follows the contract', () => {
 
 it('text has one line per finding and a summary', () => {
   const lines = formatReport(report, 'text').trimEnd().split('\n');
-  expect(lines[0]).toMatch(/^dir with space\/a\.tf:3:7 {2}aws-access-key-id {2}AKIA\*{12}.{4} {2}fingerprint [0-9a-f]{24} {2}commit a{12}$/);
-  expect(lines.at(-1)).toMatch(/^2 findings in 2 files \(2\.0 KiB\); 1 suppressed; 5 ms$/);
-  expect(formatReport({ ...report, findings: [] }, 'text')).toMatch(/^No findings/);
+  expect(lines[0]).toMatch(
+    /^dir with space\/a\.tf:3:7 {2}aws-access-key-id {2}AKIA\*{12}.{4} {2}fingerprint [0-9a-f]{24} {2}commit a{12}$/,
+  );
+  expect(lines.at(-1)).toBe('2 findings in 1 file, 2 files scanned (2.0 KiB); 1 suppressed; 5 ms');
+  expect(formatReport({ ...report, findings: [] }, 'text')).toBe(
+    'No findings in 2 files (2.0 KiB); 1 suppressed; 5 ms\n',
+  );
+});
+
+describe('text summary wording', () => {
+  const summary = (findings: Finding[], stats: Partial<ScanReport['stats']>) =>
+    formatReport({ findings, stats: { ...report.stats, ...stats } }, 'text')
+      .trimEnd()
+      .split('\n')
+      .at(-1);
+  const one = finding('aws-access-key-id', id);
+
+  it('says "1 file", "1 commit", "1 finding": singular where the count is one', () => {
+    expect(summary([one], { filesScanned: 1, commitsScanned: 1 })).toBe(
+      '1 finding in 1 file, 1 file in 1 commit scanned (2.0 KiB); 1 suppressed; 5 ms',
+    );
+    expect(summary([], { filesScanned: 1, commitsScanned: 1 })).toBe(
+      'No findings in 1 commit, 1 file (2.0 KiB); 1 suppressed; 5 ms',
+    );
+  });
+
+  it('counts the distinct files holding findings, apart from the files scanned', () => {
+    const elsewhere = finding('aws-account-id', account, { file: 'b.tf' });
+    expect(summary([one, report.findings[1]!, elsewhere], { filesScanned: 7, commitsScanned: 3 })).toBe(
+      '3 findings in 2 files, 7 files in 3 commits scanned (2.0 KiB); 1 suppressed; 5 ms',
+    );
+  });
+
+  it('names every skipped file by reason, never silently (zero counts left out)', () => {
+    expect(summary([], { skipped: { binary: 3, tooLarge: 1, unreadable: 0 } })).toBe(
+      'No findings in 2 files (2.0 KiB); skipped 3 binary, 1 too large; 1 suppressed; 5 ms',
+    );
+    expect(summary([one], { skipped: { binary: 0, tooLarge: 0, unreadable: 2 } })).toBe(
+      '1 finding in 1 file, 2 files scanned (2.0 KiB); skipped 2 unreadable; 1 suppressed; 5 ms',
+    );
+  });
+
+  it('counts commit messages holding findings as such, not as files', () => {
+    const inMessage = finding('aws-access-key-id', id, {
+      location: 'commit-message',
+      file: '',
+      commit: 'b'.repeat(40),
+    });
+    expect(summary([one, inMessage], { commitsScanned: 2 })).toBe(
+      '2 findings in 1 file and 1 commit message, 2 files in 2 commits scanned (2.0 KiB); 1 suppressed; 5 ms',
+    );
+  });
 });
 
 describe('sarif', () => {
@@ -80,7 +140,10 @@ describe('sarif', () => {
       artifactLocation: { uri: 'dir%20with%20space/a.tf', uriBaseId: '%SRCROOT%' },
       region: { startLine: 3, startColumn: 7, endLine: 3, endColumn: 27 },
     });
-    expect(first.partialFingerprints).toEqual({ primaryLocationLineHash: `${fingerprint('aws-access-key-id', id)}:1`, 'leakscan/v1': fingerprint('aws-access-key-id', id) });
+    expect(first.partialFingerprints).toEqual({
+      primaryLocationLineHash: `${fingerprint('aws-access-key-id', id)}:1`,
+      'leakscan/v1': fingerprint('aws-access-key-id', id),
+    });
     expect(first.message.text).toContain(maskSecret(id));
   });
 });

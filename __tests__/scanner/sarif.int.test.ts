@@ -24,7 +24,12 @@ interface SarifResult {
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: Record<'startLine' | 'startColumn' | 'endLine' | 'endColumn', number> } }>;
+  locations: Array<{
+    physicalLocation: {
+      artifactLocation: { uri: string; uriBaseId?: string };
+      region: Record<'startLine' | 'startColumn' | 'endLine' | 'endColumn', number>;
+    };
+  }>;
   partialFingerprints: Record<string, string>;
   properties?: { commit?: string };
 }
@@ -56,6 +61,9 @@ let repo: Repo;
 let clean: string;
 let base: string;
 let head: string;
+/** A repository whose names are the findings: a file named after a key id, a key in a commit message. */
+let hostile: Repo;
+let hostileRange: string;
 let log: SarifLog;
 let run: SarifRun;
 /** The raw values, from `--no-redact --format json`: only ever compared, never printed. */
@@ -80,15 +88,24 @@ beforeAll(() => {
   cli = bundleScanner(join(work, 'dist'));
   repo = new Repo(mkdtempSync(join(work, 'repo-')));
   base = repo.write('README', 'nothing here\n').commit('base');
-  for (const rule of RULES) rule.samples().positive.forEach((sample, i) => repo.write(`samples/${rule.id}/${i}.txt`, `${sample}\n`));
+  for (const rule of RULES)
+    rule.samples().positive.forEach((sample, i) => repo.write(`samples/${rule.id}/${i}.txt`, `${sample}\n`));
   // A path a URI must percent-encode, and a value after non-ASCII text (columns count UTF-16 units).
   repo.write('dir with space/naïve #1%.env', `ключ = ${fakeAccessKeyId('AKIA', random)}\n`);
   head = repo.commit('leak');
+  hostile = new Repo(mkdtempSync(join(work, 'hostile-')));
+  const hostileBase = hostile.write('README', 'nothing here\n').commit('base');
+  const named = hostile
+    .write(`${fakeAccessKeyId('AKIA', random)}.txt`, 'ok\n')
+    .commit(`fix\n\nkey ${fakeAccessKeyId('AKIA', random)}`);
+  hostileRange = `${hostileBase}..${named}`;
   clean = mkdtempSync(join(work, 'clean-'));
   writeFileSync(join(clean, 'a.txt'), 'nothing here\n');
   log = JSON.parse(leakscan(repo.dir, '--format', 'sarif')) as SarifLog;
   run = log.runs[0]!;
-  secrets = (JSON.parse(leakscan(repo.dir, '--no-redact', '--format', 'json')) as { findings: Array<{ secret: string }> }).findings.map((f) => f.secret);
+  secrets = (
+    JSON.parse(leakscan(repo.dir, '--no-redact', '--format', 'json')) as { findings: Array<{ secret: string }> }
+  ).findings.map((f) => f.secret);
 }, 15 * 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -98,6 +115,11 @@ describe('the OASIS SARIF 2.1.0 schema', () => {
     ['a --diff scan', () => [repo.dir, '--diff', `${base}..${head}`]],
     ['a --no-redact scan', () => [repo.dir, '--no-redact']],
     ['a clean scan', () => [clean]],
+    ['a directory scan of a file named after a key (a finding in a file name)', () => [hostile.dir]],
+    [
+      'a --diff scan whose only findings are in a file name and a commit message',
+      () => [hostile.dir, '--diff', hostileRange],
+    ],
   ])('accepts %s', (_what, args) => {
     expect(validate(save(leakscan(...args(), '--format', 'sarif')))).toEqual([]);
   });
@@ -105,9 +127,18 @@ describe('the OASIS SARIF 2.1.0 schema', () => {
   it('is really checked: the validator names what a broken document gets wrong', () => {
     const broken: Array<[(l: SarifLog) => void, RegExp]> = [
       [(l) => (l.version = '2.0.0'), /version: version must be one of the following: "2\.1\.0"/],
-      [(l) => delete (l.runs[0]!.results[0] as Partial<SarifResult>).message, /runs\.0\.results\.0: message is required/],
-      [(l) => Object.assign(l.runs[0]!.results[0]!, { partialFingerprint: {} }), /Additional property partialFingerprint is not allowed/],
-      [(l) => (l.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine = 0), /region\.startLine: Must be greater than or equal to 1/],
+      [
+        (l) => delete (l.runs[0]!.results[0] as Partial<SarifResult>).message,
+        /runs\.0\.results\.0: message is required/,
+      ],
+      [
+        (l) => Object.assign(l.runs[0]!.results[0]!, { partialFingerprint: {} }),
+        /Additional property partialFingerprint is not allowed/,
+      ],
+      [
+        (l) => (l.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine = 0),
+        /region\.startLine: Must be greater than or equal to 1/,
+      ],
     ];
     for (const [breakIt, error] of broken) {
       const copy = structuredClone(log);
@@ -132,10 +163,12 @@ describe("GitHub code scanning's documented requirements", () => {
 
   it('describes every rule as GitHub requires, with a security-severity in the bucket of its severity', () => {
     // GitHub: over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low.
-    const bucket = (score: number): Severity => (score > 9 ? 'critical' : score >= 7 ? 'high' : score >= 4 ? 'medium' : 'low');
+    const bucket = (score: number): Severity =>
+      score > 9 ? 'critical' : score >= 7 ? 'high' : score >= 4 ? 'medium' : 'low';
     for (const [i, rule] of run.tool.driver.rules.entries()) {
       expect(nonEmpty(rule.id) && rule.name.length <= 255).toBe(true);
-      for (const text of [rule.shortDescription.text, rule.fullDescription.text]) expect(nonEmpty(text) && text.length <= 1024).toBe(true);
+      for (const text of [rule.shortDescription.text, rule.fullDescription.text])
+        expect(nonEmpty(text) && text.length <= 1024).toBe(true);
       expect(nonEmpty(rule.help.text)).toBe(true);
       expect(['note', 'warning', 'error']).toContain(rule.defaultConfiguration.level);
       expect(rule.properties.tags).toContain('security');
@@ -177,11 +210,15 @@ describe("GitHub code scanning's documented requirements", () => {
       expect(region.endLine).toBe(region.startLine);
       expect(region.endColumn).toBeGreaterThan(region.startColumn);
       // Columns count UTF-16 code units (columnKind), as JavaScript strings index.
-      const line = readFileSync(join(repo.dir, decodeURIComponent(artifactLocation.uri)), 'utf8').split('\n')[region.startLine - 1]!;
+      const line = readFileSync(join(repo.dir, decodeURIComponent(artifactLocation.uri)), 'utf8').split('\n')[
+        region.startLine - 1
+      ]!;
       const span = line.slice(region.startColumn - 1, region.endColumn - 1);
       const kind = RULES[result.ruleIndex]!.kind;
       // Compared as fingerprints: a failure prints no value. An account id's value drops its dashes.
-      expect(fingerprint(kind, kind === 'aws-account-id' ? span.replace(/-/g, '') : span)).toBe(result.partialFingerprints['leakscan/v1']);
+      expect(fingerprint(kind, kind === 'aws-account-id' ? span.replace(/-/g, '') : span)).toBe(
+        result.partialFingerprints['leakscan/v1'],
+      );
     }
   });
 
@@ -211,15 +248,22 @@ describe("GitHub code scanning's documented requirements", () => {
       };
     };
     const findings = Array.from({ length: MAX_SARIF_RESULTS + 10 }, (_, i) => finding(i));
-    const report: ScanReport = { findings, stats: { filesScanned: findings.length, bytesScanned: 1, skipped: NOTHING_SKIPPED, suppressed: 0, durationMs: 1 } };
+    const report: ScanReport = {
+      findings,
+      stats: { filesScanned: findings.length, bytesScanned: 1, skipped: NOTHING_SKIPPED, suppressed: 0, durationMs: 1 },
+    };
     const text = formatReport(report, 'sarif');
     const big = JSON.parse(text) as SarifLog;
     expect(big.runs[0]!.results).toHaveLength(MAX_SARIF_RESULTS);
     expect(big.runs[0]!.results.filter((r) => r.ruleId !== 'aws-access-key-id')).toEqual([]);
-    expect(big.runs[0]!.invocations?.[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/^10 findings left out, the least severe/);
+    expect(big.runs[0]!.invocations?.[0]?.toolExecutionNotifications[0]?.message.text).toMatch(
+      /^10 findings left out, the least severe/,
+    );
     expect(gzipSync(text).length).toBeLessThan(10 * 1024 * 1024);
     expect(validate(save(text))).toEqual([]);
-    const atLimit = JSON.parse(formatReport({ ...report, findings: findings.slice(0, MAX_SARIF_RESULTS) }, 'sarif')) as SarifLog;
+    const atLimit = JSON.parse(
+      formatReport({ ...report, findings: findings.slice(0, MAX_SARIF_RESULTS) }, 'sarif'),
+    ) as SarifLog;
     expect(atLimit.runs[0]!.results).toHaveLength(MAX_SARIF_RESULTS);
     expect(atLimit.runs[0]).not.toHaveProperty('invocations');
   });
@@ -236,7 +280,10 @@ describe('raw values', () => {
     const revealed = JSON.parse(leakscan(repo.dir, '--no-redact', '--format', 'sarif')) as SarifLog;
     const messages = revealed.runs[0]!.results.map((r) => r.message.text).join('\n');
     expect(secrets.filter((s) => !messages.includes(s)).map(maskSecret)).toEqual([]);
-    const elsewhere = JSON.stringify({ ...revealed, runs: revealed.runs.map((r) => ({ ...r, results: r.results.map((x) => ({ ...x, message: null })) })) });
+    const elsewhere = JSON.stringify({
+      ...revealed,
+      runs: revealed.runs.map((r) => ({ ...r, results: r.results.map((x) => ({ ...x, message: null })) })),
+    });
     expect(secrets.filter((s) => elsewhere.includes(s)).map(maskSecret)).toEqual([]);
   });
 });

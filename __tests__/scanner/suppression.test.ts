@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readBaseline, writeBaseline } from '../../scanner/baseline';
 import { loadConfig } from '../../scanner/config';
-import { ConfigError } from '../../scanner/errors';
+import { ScanConfigError } from '../../scanner/errors';
 import { globToRegExp } from '../../scanner/glob';
 import { scan } from '../../scanner/scan';
 import { fakeAccessKeyId, makeRandom } from '../../testkit/fake-keys';
@@ -38,7 +38,11 @@ describe('globs', () => {
 
 describe('config file', () => {
   it('reads .leakscan.json at the root: excludes, allow patterns and the size limit apply', async () => {
-    const [excluded, allowed, kept] = [fakeAccessKeyId('AKIA', random), fakeAccessKeyId('AKIA', random), fakeAccessKeyId('AKIA', random)];
+    const [excluded, allowed, kept] = [
+      fakeAccessKeyId('AKIA', random),
+      fakeAccessKeyId('AKIA', random),
+      fakeAccessKeyId('AKIA', random),
+    ];
     write('.leakscan.json', JSON.stringify({ exclude: ['fixtures/'], allow: [`^${allowed}$`], maxFileBytes: 100 }));
     write('test/fixtures/keys.env', `K=${excluded}\n`);
     write('app.env', `A=${allowed}\nB=${kept}\n`);
@@ -52,7 +56,7 @@ describe('config file', () => {
   it('takes --config over the default file and fails clearly when it is missing', () => {
     write('custom.json', JSON.stringify({ exclude: ['x'] }));
     expect(loadConfig(dir, join(dir, 'custom.json')).exclude).toEqual(['x']);
-    expect(() => loadConfig(dir, join(dir, 'absent.json'))).toThrow(ConfigError);
+    expect(() => loadConfig(dir, join(dir, 'absent.json'))).toThrow(ScanConfigError);
   });
 
   it.each([
@@ -63,7 +67,7 @@ describe('config file', () => {
   ])('rejects %j with a message naming the field', (config, message) => {
     write('.leakscan.json', JSON.stringify(config));
     expect(() => loadConfig(dir)).toThrow(message);
-    expect(() => loadConfig(dir)).toThrow(ConfigError);
+    expect(() => loadConfig(dir)).toThrow(ScanConfigError);
   });
 
   it('rejects a file that is not JSON', () => {
@@ -86,10 +90,13 @@ describe('baseline', () => {
   });
 
   it('accepts a JSON report as baseline and rejects files without fingerprints', () => {
-    write('report.json', JSON.stringify({ findings: [{ fingerprint: 'abcdef0123456789abcdef01', kind: 'aws-account-id' }], stats: {} }));
+    write(
+      'report.json',
+      JSON.stringify({ findings: [{ fingerprint: 'abcdef0123456789abcdef01', kind: 'aws-account-id' }], stats: {} }),
+    );
     expect(readBaseline(join(dir, 'report.json'))).toEqual(new Set(['abcdef0123456789abcdef01']));
     write('bad.json', JSON.stringify({ findings: [{ fingerprint: 'not hex!' }] }));
     expect(() => readBaseline(join(dir, 'bad.json'))).toThrow(/findings\.0\.fingerprint/);
-    expect(() => readBaseline(join(dir, 'missing.json'))).toThrow(ConfigError);
+    expect(() => readBaseline(join(dir, 'missing.json'))).toThrow(ScanConfigError);
   });
 });

@@ -7,25 +7,36 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { isAbsolute } from 'node:path';
-import { synthesize, testConfig } from './synth';
+import { ACCOUNT, synthesize, testConfig } from './synth';
 import { policyDocuments } from './policies';
 
 describe('state bootstrap stack', () => {
-  const config = testConfig({ state: { bucket: 'acme-leakscan-state', region: 'eu-central-1', keyPrefix: 'sec/leakscan' } });
+  const config = testConfig({
+    state: { bucket: 'acme-leakscan-state', region: 'eu-central-1', keyPrefix: 'sec/leakscan' },
+  });
   const { tf, json } = synthesize(config);
   const stack = json.bootstrap;
 
   it('creates the configured bucket, kept on destroy, in the state region', () => {
-    expect(tf.bootstrap).toHaveResourceWithProperties(S3Bucket, { bucket: 'acme-leakscan-state', force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(tf.bootstrap).toHaveResourceWithProperties(S3Bucket, {
+      bucket: 'acme-leakscan-state',
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
     expect(tf.bootstrap).toHaveProviderWithProperties(AwsProvider, { region: 'eu-central-1' });
   });
 
   it('versions, KMS-encrypts and blocks public access', () => {
-    expect(tf.bootstrap).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
+    expect(tf.bootstrap).toHaveResourceWithProperties(S3BucketVersioningA, {
+      versioning_configuration: { status: 'Enabled' },
+    });
     expect(tf.bootstrap).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
       rule: [
         {
-          apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/) },
+          apply_server_side_encryption_by_default: {
+            sse_algorithm: 'aws:kms',
+            kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/),
+          },
           bucket_key_enabled: true,
         },
       ],
@@ -51,7 +62,10 @@ describe('state bootstrap stack', () => {
         Effect: 'Deny',
         Principal: '*',
         Action: 's3:*',
-        Resource: [expect.stringMatching(/aws_s3_bucket\..+\.arn\}$/), expect.stringMatching(/aws_s3_bucket\..+\.arn\}\/\*$/)],
+        Resource: [
+          expect.stringMatching(/aws_s3_bucket\..+\.arn\}$/),
+          expect.stringMatching(/aws_s3_bucket\..+\.arn\}\/\*$/),
+        ],
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
     ]);
@@ -62,5 +76,17 @@ describe('state bootstrap stack', () => {
     expect(Object.keys(stack.terraform.backend)).toEqual(['local']);
     expect(isAbsolute(local.path)).toBe(false);
     expect(local.path).toMatch(/(^|\/)terraform\.leakscan-test-bootstrap\.tfstate$/);
+  });
+});
+
+describe('state bootstrap stack, default bucket name', () => {
+  const { tf, json } = synthesize(testConfig());
+  const bucket = `leakscan-test-tfstate-${ACCOUNT}-eu-west-1`;
+
+  it('names the bucket after the account and region (S3 bucket names are global), and every backend uses it', () => {
+    expect(tf.bootstrap).toHaveResourceWithProperties(S3Bucket, { bucket });
+    for (const concern of ['network', 'notifications', 'platform', 'trigger'] as const) {
+      expect(json[concern].terraform.backend.s3).toMatchObject({ bucket });
+    }
   });
 });

@@ -46,7 +46,7 @@ export interface Synthesized {
 }
 
 export interface TfJson {
-  terraform: { backend: Record<string, Record<string, unknown>> };
+  terraform: { backend: Record<string, Record<string, unknown>>; required_version?: string };
   provider: { aws: Array<Record<string, unknown>> };
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
@@ -61,7 +61,10 @@ export function synthesize(config: Config): Synthesized {
   const tf = {} as Record<Concern, string>;
   const json = {} as Record<Concern, TfJson>;
   for (const concern of CONCERNS) {
-    tf[concern] = readFileSync(join(outdir, 'stacks', `leakscan-${config.environment}-${concern}`, 'cdk.tf.json'), 'utf8');
+    tf[concern] = readFileSync(
+      join(outdir, 'stacks', `leakscan-${config.environment}-${concern}`, 'cdk.tf.json'),
+      'utf8',
+    );
     json[concern] = JSON.parse(tf[concern]) as TfJson;
   }
   return { outdir, stacks, tf, json };
@@ -75,6 +78,7 @@ export function resources(stack: TfJson, type: string): Array<Record<string, unk
 /** The only resource of a type whose properties include `where` (fails loudly when not exactly one). */
 export function only(stack: TfJson, type: string, where: Record<string, unknown> = {}): Record<string, unknown> {
   const found = resources(stack, type).filter((r) => Object.entries(where).every(([k, v]) => r[k] === v));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type} with ${JSON.stringify(where)}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected exactly one ${type} with ${JSON.stringify(where)}, found ${found.length}`);
   return found[0]!;
 }

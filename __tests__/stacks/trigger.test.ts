@@ -11,7 +11,8 @@ const ref = (type: string, logicalId: string, attribute: string) => `\${${type}.
 /** Logical id of the only resource of `type` whose `key` equals `value`. */
 function idOf(stack: TfJson, type: string, key: string, value: unknown): string {
   const matches = Object.entries(stack.resource?.[type] ?? {}).filter(([, r]) => r[key] === value);
-  if (matches.length !== 1) throw new Error(`expected one ${type} with ${key}=${String(value)}, found ${matches.length}`);
+  if (matches.length !== 1)
+    throw new Error(`expected one ${type} with ${key}=${String(value)}, found ${matches.length}`);
   return matches[0]![0];
 }
 function lambdaStatements(stack: TfJson): PolicyStatement[] {
@@ -27,7 +28,11 @@ describe('trigger stack', () => {
   });
   const { tf, json, outdir } = synthesize(config);
   const stack = json.trigger;
-  const fn = only(stack, 'aws_lambda_function') as { filename: string; source_code_hash: string; environment: { variables: Record<string, string> } };
+  const fn = only(stack, 'aws_lambda_function') as {
+    filename: string;
+    source_code_hash: string;
+    environment: { variables: Record<string, string> };
+  };
   const fnId = idOf(stack, 'aws_lambda_function', 'function_name', 'leakscan-test-trigger');
   const onFailureId = idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-trigger-failed');
   const eventsDlqId = idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-events-undelivered');
@@ -46,9 +51,14 @@ describe('trigger stack', () => {
       handler: 'index.handler',
       reserved_concurrent_executions: 7,
       tracing_config: { mode: 'Active' },
-      logging_config: expect.objectContaining({ log_format: 'JSON', log_group: expect.stringMatching(/aws_cloudwatch_log_group\.trigger_logs/) }),
+      logging_config: expect.objectContaining({
+        log_format: 'JSON',
+        log_group: expect.stringMatching(/aws_cloudwatch_log_group\.trigger_logs/),
+      }),
     });
-    expect(resources(stack, 'aws_cloudwatch_log_group')).toEqual([expect.objectContaining({ name: '/aws/lambda/leakscan-test-trigger', retention_in_days: 365 })]);
+    expect(resources(stack, 'aws_cloudwatch_log_group')).toEqual([
+      expect.objectContaining({ name: '/aws/lambda/leakscan-test-trigger', retention_in_days: 365 }),
+    ]);
   });
 
   it('deploys the esbuild bundle as a zip asset with a content hash', () => {
@@ -70,7 +80,7 @@ describe('trigger stack', () => {
       [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
       [LAMBDA_ENV.rejectedEventQueueUrl]: ref('aws_sqs_queue', onFailureId, 'url'),
       [LAMBDA_ENV.clusterArn]: expect.stringMatching(/cross-stack-output-aws_ecs_cluster.*arn\}$/),
-      [LAMBDA_ENV.taskDefinitionArn]: expect.stringMatching(/cross-stack-output-aws_ecs_task_definition.*arn\}$/),
+      [LAMBDA_ENV.taskDefinitionArn]: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/leakscan-test-scanner`,
       [LAMBDA_ENV.findingsTopicArn]: expect.stringMatching(/cross-stack-output-aws_sns_topicfindings_topic.*arn\}$/),
       [LAMBDA_ENV.securityGroupIds]: expect.stringMatching(/cross-stack-output-aws_security_groupscanner-sg.*id\}$/),
       [LAMBDA_ENV.subnetIds]: expect.stringMatching(/^\$\{[^}]+private-0[^}]+\},\$\{[^}]+private-1[^}]+\}$/),
@@ -91,10 +101,20 @@ describe('trigger stack', () => {
     expect(JSON.parse(rule.event_pattern as string)).toEqual({
       source: ['aws.codecommit'],
       'detail-type': ['CodeCommit Pull Request State Change'],
-      resources: [`arn:aws:codecommit:eu-west-1:${ACCOUNT}:payments-service`, `arn:aws:codecommit:eu-west-1:${ACCOUNT}:web`],
-      detail: { event: ['pullRequestCreated', 'pullRequestSourceBranchUpdated'], pullRequestStatus: ['Open'], isMerged: ['False'] },
+      resources: [
+        `arn:aws:codecommit:eu-west-1:${ACCOUNT}:payments-service`,
+        `arn:aws:codecommit:eu-west-1:${ACCOUNT}:web`,
+      ],
+      detail: {
+        event: ['pullRequestCreated', 'pullRequestSourceBranchUpdated'],
+        pullRequestStatus: ['Open'],
+        isMerged: ['False'],
+      },
     });
-    expect(tf.trigger).toHaveResourceWithProperties(CloudwatchEventRule, { name: 'leakscan-test-full-scan', schedule_expression: 'rate(12 hours)' });
+    expect(tf.trigger).toHaveResourceWithProperties(CloudwatchEventRule, {
+      name: 'leakscan-test-full-scan',
+      schedule_expression: 'rate(12 hours)',
+    });
   });
 
   it('delivers PR and schedule events to the Lambda with retries and a dead-letter queue, allowed per rule', () => {
@@ -128,8 +148,13 @@ describe('trigger stack', () => {
         $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
       },
     });
-    const target = resources(stack, 'aws_cloudwatch_event_target').find((t) => t.rule === ref('aws_cloudwatch_event_rule', ruleIds.taskFailed, 'name'))!;
-    expect(target).toMatchObject({ arn: opsTopic, dead_letter_config: { arn: ref('aws_sqs_queue', eventsDlqId, 'arn') } });
+    const target = resources(stack, 'aws_cloudwatch_event_target').find(
+      (t) => t.rule === ref('aws_cloudwatch_event_rule', ruleIds.taskFailed, 'name'),
+    )!;
+    expect(target).toMatchObject({
+      arn: opsTopic,
+      dead_letter_config: { arn: ref('aws_sqs_queue', eventsDlqId, 'arn') },
+    });
     // The whole event goes out: no transformer that a missing path (no exit code) could break.
     expect(target).not.toHaveProperty('input_transformer');
   });
@@ -154,7 +179,9 @@ describe('trigger stack', () => {
   });
 
   it('names every rule and alarm that publishes to the ops topic so the topic policy admits it', () => {
-    const ops = policyDocuments(json.notifications).flatMap((p) => p.statements).filter((st) => st.Effect === 'Allow' && st.Action === 'sns:Publish');
+    const ops = policyDocuments(json.notifications)
+      .flatMap((p) => p.statements)
+      .filter((st) => st.Effect === 'Allow' && st.Action === 'sns:Publish');
     const admits = (service: string, arn: string) =>
       ops.some((st) => {
         const pattern = String(st.Condition?.ArnLike?.['aws:SourceArn']);
@@ -162,7 +189,9 @@ describe('trigger stack', () => {
         return (st.Principal as { Service: string }).Service === service && glob.test(arn);
       });
     for (const alarm of resources(stack, 'aws_cloudwatch_metric_alarm')) {
-      expect(admits('cloudwatch.amazonaws.com', `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${String(alarm.alarm_name)}`)).toBe(true);
+      expect(
+        admits('cloudwatch.amazonaws.com', `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${String(alarm.alarm_name)}`),
+      ).toBe(true);
     }
     const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-scanner-task-failed' });
     expect(admits('events.amazonaws.com', `arn:aws:events:eu-west-1:${ACCOUNT}:rule/${String(rule.name)}`)).toBe(true);
@@ -178,9 +207,23 @@ describe('trigger stack', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: ref('aws_sqs_queue', eventsDlqId, 'arn'),
-        Condition: { ArnEquals: { 'aws:SourceArn': Object.values(ruleIds).map((id) => ref('aws_cloudwatch_event_rule', id, 'arn')) } },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': Object.values(ruleIds).map((id) => ref('aws_cloudwatch_event_rule', id, 'arn')),
+          },
+        },
       },
     ]);
+  });
+
+  it("runs the family's latest ACTIVE revision: applying the platform alone never strands the trigger", () => {
+    const familyArn = fn.environment.variables[LAMBDA_ENV.taskDefinitionArn]!;
+    // No revision in what the Lambda holds, and no reference to the task definition resource at all.
+    expect(familyArn).not.toMatch(/:\d+$/);
+    expect(tf.trigger).not.toContain('aws_ecs_task_definition');
+    // RunTask is authorized against the revision it resolves to: the policy covers the family's revisions.
+    const runTask = lambdaStatements(stack).find((s) => s.Sid === 'RunScannerTask')!;
+    expect(runTask.Resource).toBe(`${familyArn}:*`);
   });
 
   it('may run only the scanner family on the scanner cluster and pass only the two scanner roles', () => {
@@ -196,7 +239,10 @@ describe('trigger stack', () => {
       Sid: 'PassScannerRoles',
       Effect: 'Allow',
       Action: 'iam:PassRole',
-      Resource: [expect.stringMatching(/aws_iam_rolescanner_task-role.*arn\}$/), expect.stringMatching(/aws_iam_rolescanner_execution-role.*arn\}$/)],
+      Resource: [
+        expect.stringMatching(/aws_iam_rolescanner_task-role.*arn\}$/),
+        expect.stringMatching(/aws_iam_rolescanner_execution-role.*arn\}$/),
+      ],
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     });
     expect(statements).toContainEqual({
@@ -206,7 +252,9 @@ describe('trigger stack', () => {
       Resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task/leakscan-test-scanner/*`,
       Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
     });
-    expect(statements).toContainEqual(expect.objectContaining({ Action: 'sqs:SendMessage', Resource: ref('aws_sqs_queue', onFailureId, 'arn') }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: ref('aws_sqs_queue', onFailureId, 'arn') }),
+    );
     expect(statements.flatMap((s) => s.Action)).not.toContain('codecommit:ListRepositories');
   });
 });
@@ -215,14 +263,26 @@ describe('trigger stack without a watched list', () => {
   const { json } = synthesize(testConfig({ repositories: [] }));
   const stack = json.trigger;
 
+  it('reserves no concurrency unless configured (a reservation fails on accounts with a low quota)', () => {
+    expect(only(stack, 'aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
+  });
+
   it('matches pull requests of every repository in the account and region', () => {
     const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-pull-request' });
-    expect(JSON.parse(rule.event_pattern as string).resources).toEqual([{ prefix: `arn:aws:codecommit:eu-west-1:${ACCOUNT}:` }]);
+    expect(JSON.parse(rule.event_pattern as string).resources).toEqual([
+      { prefix: `arn:aws:codecommit:eu-west-1:${ACCOUNT}:` },
+    ]);
   });
 
   it('may list repositories for the full scan (the one CodeCommit action without resource scoping)', () => {
-    expect(lambdaStatements(stack)).toContainEqual({ Sid: 'ListRepositoriesForFullScan', Effect: 'Allow', Action: 'codecommit:ListRepositories', Resource: '*' });
-    const env = (only(stack, 'aws_lambda_function') as { environment: { variables: Record<string, string> } }).environment.variables;
+    expect(lambdaStatements(stack)).toContainEqual({
+      Sid: 'ListRepositoriesForFullScan',
+      Effect: 'Allow',
+      Action: 'codecommit:ListRepositories',
+      Resource: '*',
+    });
+    const env = (only(stack, 'aws_lambda_function') as { environment: { variables: Record<string, string> } })
+      .environment.variables;
     expect(env[LAMBDA_ENV.watchedRepositories]).toBe('');
   });
 });

@@ -5,45 +5,46 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  processIo,
+  runCli,
+  runProcess,
+  type CliIo as BaseIo,
+  type CliMain,
+  type ErrorPolicy,
+} from '../../contracts/cli';
 import { OpsError, UsageError } from './errors';
 import { readManifest, selectStacks, type StackEntry } from './manifest';
 import { EXIT, type Outcome } from './outcome';
 import { execRunner, runChecked, type Runner } from './runner';
 
-export interface CliIo {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Report output (text or JSON). */
-  stdout: (text: string) => void;
-  /** Progress and diagnostics, so `--json` stdout stays machine-readable. */
-  stderr: (text: string) => void;
+/** The shared CLI io (contracts/cli.ts) plus the one way ops commands start processes. */
+export interface CliIo extends BaseIo {
   runner: Runner;
 }
 
-export type Main = (argv: string[], io: CliIo) => Promise<number>;
+export type Main = CliMain<CliIo>;
+
+/**
+ * Exit codes as terraform's `-detailed-exitcode` gives them (0 no changes, 1 error, 2 changes), so
+ * scripts around plan and drift read them as they read terraform's. Typed errors keep the stderr tail
+ * of the command that failed: terraform's own words are what the user needs.
+ */
+const OPS_ERRORS: ErrorPolicy = {
+  prefix: 'error: ',
+  exitCodeOf: (error) => (error instanceof OpsError ? EXIT.error : undefined),
+  bugExitCode: EXIT.error,
+  detailLines: 20,
+};
 
 /** Entry point for `tsx ops/<command>.ts`: real process I/O, exit code on process.exitCode. */
 export function runMain(main: Main): void {
-  const io: CliIo = {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    runner: execRunner,
-  };
-  runWithErrors(main, process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
-  });
+  runProcess(main, { ...processIo(), runner: execRunner }, OPS_ERRORS);
 }
 
-/** Typed errors become one readable line and exit 1; anything else is a bug and keeps its stack. */
-export async function runWithErrors(main: Main, argv: string[], io: CliIo): Promise<number> {
-  try {
-    return await main(argv, io);
-  } catch (error) {
-    io.stderr(error instanceof OpsError ? `error: ${error.message}` : `error: ${(error as Error)?.stack ?? String(error)}`);
-    return EXIT.error;
-  }
+/** Typed errors become a readable message and exit 1; anything else is a bug and keeps its stack. */
+export function runWithErrors(main: Main, argv: string[], io: CliIo): Promise<number> {
+  return runCli(main, argv, io, OPS_ERRORS);
 }
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
@@ -79,6 +80,8 @@ export async function loadStacks(io: CliIo, options: LoadOptions): Promise<Stack
   const cdktfOut = resolve(io.cwd, options.cdktfOut ?? 'cdktf.out');
   if (!options.skipSynth) {
     io.stderr('synthesizing stacks (npx cdktf synth) …');
+    // cdktf creates only the last directory of --output; a nested --cdktf-out would fail in the app.
+    mkdirSync(cdktfOut, { recursive: true });
     await runChecked(io.runner, 'npx', ['cdktf', 'synth', '--output', cdktfOut], { cwd: io.cwd, env: { ...io.env, CHECKPOINT_DISABLE: '1' } });
   }
   const stacks = selectStacks(readManifest(cdktfOut), options.stacks ?? []);
@@ -95,9 +98,9 @@ export async function forEachStack<T>(io: CliIo, stacks: readonly StackEntry[], 
       outcomes.push({ stack: stack.name, ok: true, value: await fn(stack) });
     } catch (error) {
       const message = error instanceof OpsError ? error.message : String(error);
-      const headline = message.split('\n').find((line) => /\bError:/.test(line)) ?? message.split('\n')[0];
-      io.stderr(`[${stack.name}] FAILED: ${headline!.replace(/^[\s│╷╵]+/, '')}`);
-      outcomes.push({ stack: stack.name, ok: false, error: message });
+      const headline = error instanceof OpsError ? error.headline : message.split('\n')[0]!;
+      io.stderr(`[${stack.name}] FAILED: ${headline}`);
+      outcomes.push({ stack: stack.name, ok: false, error: message, headline });
     }
   }
   return outcomes;

@@ -34,7 +34,10 @@ export function summarizeDrift(stack: string, plan: PlanJson): StackDrift {
       address: rc.address,
       type: rc.type,
       action: action === 'delete' ? 'delete' : 'update',
-      categories: categorize(rc.type, attributes.map((a) => a.path)),
+      categories: categorize(
+        rc.type,
+        attributes.map((a) => a.path),
+      ),
       attributes,
     });
   }
@@ -47,21 +50,34 @@ export interface DriftReport {
   result: 'no-drift' | 'drift' | 'error';
   exitCode: 0 | 1 | 2;
   driftedResources: number;
-  stacks: ({ stack: string; status: 'drift' | 'no-drift' | 'error'; error?: string } & Partial<StackDrift>)[];
+  /** `error`: the stack was not checked; `headline` says why in one line. */
+  stacks: ({
+    stack: string;
+    status: 'drift' | 'no-drift' | 'error';
+    error?: string;
+    headline?: string;
+  } & Partial<StackDrift>)[];
 }
 
 /**
- * `exitCode` from `plan -refresh-only -detailed-exitcode` is authoritative (2 = the state would
- * change) even when the drift lies only in outputs.
+ * Drift is what the refresh-only plan JSON shows: drifted resources or changed outputs. Not terraform's
+ * exit code: 1.11 exits 2 from `plan -refresh-only -detailed-exitcode` when the refreshed state differs
+ * only invisibly (it prints "No changes" and its JSON lists no drift).
  */
-export function buildDriftReport(outcomes: readonly Outcome<{ drift: StackDrift; exitCode: number }>[]): DriftReport {
+export function buildDriftReport(outcomes: readonly Outcome<StackDrift>[]): DriftReport {
   const stacks: DriftReport['stacks'] = outcomes.map((o) =>
     o.ok
-      ? { ...o.value.drift, status: o.value.exitCode === 2 || o.value.drift.drifted.length > 0 ? ('drift' as const) : ('no-drift' as const) }
-      : { stack: o.stack, status: 'error' as const, error: o.error },
+      ? {
+          ...o.value,
+          status:
+            o.value.drifted.length > 0 || o.value.changedOutputs.length > 0
+              ? ('drift' as const)
+              : ('no-drift' as const),
+        }
+      : { stack: o.stack, status: 'error' as const, error: o.error, headline: o.headline },
   );
   const exitCode = exitCodeFor(
-    stacks.some((s) => s.status === 'error'),
+    stacks.length === 0 || stacks.some((s) => s.status === 'error'),
     stacks.some((s) => s.status === 'drift'),
   );
   return {
@@ -75,14 +91,30 @@ export function buildDriftReport(outcomes: readonly Outcome<{ drift: StackDrift;
 }
 
 function attributeLine(a: AttributeChange): string {
-  return a.sensitive ? `      ${a.path}: (sensitive value changed; not shown)` : `      ${a.path}: ${a.before} -> ${a.after}`;
+  return a.sensitive
+    ? `      ${a.path}: (sensitive value changed; not shown)`
+    : `      ${a.path}: ${a.before} -> ${a.after}`;
+}
+
+/** Never "no drift" about stacks that were not checked. */
+function resultLine(report: DriftReport): string {
+  const total = report.stacks.length;
+  const driftStacks = report.stacks.filter((s) => s.status === 'drift').length;
+  const failed = report.stacks.filter((s) => s.status === 'error').length;
+  const found =
+    report.driftedResources || driftStacks
+      ? `${plural(report.driftedResources, 'drifted resource')} in ${plural(driftStacks, 'stack')}`
+      : 'no drift';
+  const what = failed === total ? `NOTHING CHECKED: ${failed} of ${plural(total, 'stack')} not checked` : found;
+  const notChecked = failed > 0 && failed < total ? `, ${failed} of ${plural(total, 'stack')} NOT CHECKED` : '';
+  return `RESULT: ${what}${notChecked} -> exit ${report.exitCode}`;
 }
 
 export function formatDriftReport(report: DriftReport): string {
-  const lines = [`leakscan drift: ${plural(report.stacks.length, 'stack')} checked (terraform plan -refresh-only)`, ''];
+  const lines = [`leakscan drift: ${plural(report.stacks.length, 'stack')} (terraform plan -refresh-only)`, ''];
   for (const s of report.stacks) {
     if (s.status === 'error') {
-      lines.push(`${s.stack}: ERROR`, `  ${(s.error ?? '').replace(/\n/g, '\n  ')}`);
+      lines.push(`${s.stack}: NOT CHECKED: ${s.headline}`, `  ${(s.error ?? '').replace(/\n/g, '\n  ')}`);
     } else if (s.status === 'no-drift') {
       lines.push(`${s.stack}: no drift`);
     } else {
@@ -99,12 +131,6 @@ export function formatDriftReport(report: DriftReport): string {
       if (s.changedOutputs?.length) lines.push(`  outputs changed: ${s.changedOutputs.join(', ')}`);
     }
   }
-  const driftStacks = report.stacks.filter((s) => s.status === 'drift').length;
-  const failed = report.stacks.filter((s) => s.status === 'error').length;
-  lines.push(
-    '',
-    `RESULT: ${report.driftedResources || driftStacks ? `${plural(report.driftedResources, 'drifted resource')} in ${plural(driftStacks, 'stack')}` : 'no drift'}` +
-      `${failed ? `, ${plural(failed, 'stack')} FAILED` : ''} -> exit ${report.exitCode}`,
-  );
+  lines.push('', resultLine(report));
   return lines.join('\n');
 }

@@ -3,10 +3,12 @@
  * reads, so it names the file, stack or command involved and never contains command output that
  * could hold a secret (stdout is never embedded, only a short stderr tail).
  */
-export class OpsError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+import { LeakscanBaseError } from '../../contracts/errors';
+
+export class OpsError extends LeakscanBaseError {
+  /** The one line a per-stack summary shows; the whole message goes into the details below it. */
+  get headline(): string {
+    return this.message.split('\n')[0]!.replace(/:$/, '');
   }
 }
 
@@ -28,7 +30,16 @@ export class CommandError extends OpsError {
     options?: { cause?: unknown },
   ) {
     const detail = stderrTail ? `:\n${stderrTail}` : '';
-    const what = exitCode === null ? `could not be started (is ${command.split(' ')[0]} installed and on PATH?)` : `exited with ${exitCode}`;
+    const what =
+      exitCode === null
+        ? `could not be started (is ${command.split(' ')[0]} installed and on PATH?)`
+        : `exited with ${exitCode}`;
     super(`\`${command}\` ${what}${detail}`, options);
+  }
+
+  /** Terraform's own first "Error:" line says more than "exited with 1". */
+  override get headline(): string {
+    const line = this.stderrTail.split('\n').find((l) => /\bError:/.test(l));
+    return line ? line.replace(/^[\s│╷╵]*Error:\s*/, '') : super.headline;
   }
 }

@@ -20,13 +20,13 @@ interface Compiled {
 
 const compiled = new WeakMap<readonly Rule[], Compiled>();
 
-function escape(literal: string): string {
+export function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** `secret` → `[sS][eE][cC][rR][eE][tT]`: caseless without the `i` flag (git grep -P's PCRE skips ahead far better on it). */
+/** `secret` → `[sS][eE][cC][rR][eE][tT]`: caseless without the `i` flag (git grep -P skips ahead far better). */
 export function caseless(keyword: string): string {
-  return [...keyword].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : escape(c))).join('');
+  return [...keyword].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : escapeRegExp(c))).join('');
 }
 
 function compile(rules: readonly Rule[]): Compiled {
@@ -41,7 +41,7 @@ function compile(rules: readonly Rule[]): Compiled {
   };
   for (const rule of rules) {
     for (const t of rule.triggers) {
-      literals.add(escape(t));
+      literals.add(escapeRegExp(t));
       add(t, rule);
     }
     for (const k of rule.keywords ?? []) {
@@ -53,20 +53,6 @@ function compile(rules: readonly Rule[]): Compiled {
   const result = { regexes, byTrigger };
   compiled.set(rules, result);
   return result;
-}
-
-/**
- * Plain strings of which every text with a possible finding contains one: the rules' literal
- * triggers, and their keywords in lower, Capitalized and UPPER case (how names are written in
- * practice; the engine itself matches keywords in any case). For a fast file-level prefilter.
- */
-export function triggerStrings(rules: readonly Rule[]): string[] {
-  const out = new Set<string>();
-  for (const rule of rules) {
-    rule.triggers.forEach((t) => out.add(t));
-    for (const k of rule.keywords ?? []) [k, k.charAt(0).toUpperCase() + k.slice(1), k.toUpperCase()].forEach((v) => out.add(v));
-  }
-  return [...out];
 }
 
 /** Trigger offsets and texts from every regex, in text order. */

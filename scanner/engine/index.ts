@@ -2,7 +2,7 @@
  * The pure engine: a fragment of text + rules + suppressions → findings with line and column.
  * No fs, no process, no AWS: sources hand it text, the CLI and the task decide what to print.
  */
-import type { Finding } from '../../contracts/finding';
+import type { Finding, FindingLocation } from '../../contracts/finding';
 import { detect } from './detect';
 import { fingerprint, maskSecret } from './mask';
 import type { Rule } from './types';
@@ -18,6 +18,8 @@ export interface Fragment {
   commit?: string;
   /** Line number in the file of each line of `text` (1-based), when `text` is not the whole file. */
   lineNumbers?: readonly number[];
+  /** Set when `text` is not file content but the path itself or a commit message. */
+  location?: FindingLocation;
 }
 
 /** A finding plus the raw value; the raw value must only ever be printed behind `--no-redact`. */
@@ -27,7 +29,7 @@ export interface RevealedFinding extends Finding {
 
 export interface Suppressions {
   /** Regexes tested against the raw value (config file `allow`). */
-  allow: readonly RegExp[];
+  allow: readonly { test(value: string): boolean }[];
   /** Fingerprints accepted in a baseline file. */
   baseline: ReadonlySet<string>;
 }
@@ -61,7 +63,10 @@ export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppres
       lineAllowed = undefined;
     }
     lineAllowed ??= text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd).includes(PRAGMA);
-    const column = prev.start >= lineStart ? prev.column + decodedLength(text.slice(prev.start, d.start)) : decodedLength(text.slice(lineStart, d.start)) + 1;
+    const column =
+      prev.start >= lineStart
+        ? prev.column + decodedLength(text.slice(prev.start, d.start))
+        : decodedLength(text.slice(lineStart, d.start)) + 1;
     prev = { start: d.start, column };
     const print = fingerprint(d.rule.kind, d.value);
     if (lineAllowed || suppressions.allow.some((re) => re.test(d.value)) || suppressions.baseline.has(print)) {
@@ -80,6 +85,7 @@ export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppres
       masked: maskSecret(d.value),
       fingerprint: print,
       ...(fragment.commit ? { commit: fragment.commit } : {}),
+      ...(fragment.location ? { location: fragment.location } : {}),
       secret: d.value,
     });
   }

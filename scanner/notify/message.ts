@@ -7,7 +7,17 @@
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { bySeverity, type Finding, type ScanReport, type ScanStats } from '../../contracts/finding';
-import { consoleUrl, highestSeverity, KIND_LABELS, location, plural, remediationSteps, shortCommit, type ScanContext } from './text';
+import { plainText } from '../report/plain-text';
+import { plural, shownPath } from '../report/shown';
+import {
+  consoleUrl,
+  highestSeverity,
+  KIND_LABELS,
+  place,
+  remediationSteps,
+  shortCommit,
+  type ScanContext,
+} from './wording';
 
 /** SNS's limit for message body plus attributes. */
 export const SNS_MESSAGE_LIMIT_BYTES = 262_144;
@@ -17,7 +27,10 @@ export const SUBJECT_MAX_CHARS = 99;
 export const MACHINE_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'] as const;
 export const MACHINE_SCHEMA = 'leakscan.findings/v1';
 
-export type PublicFinding = Pick<Finding, 'kind' | 'ruleId' | 'severity' | 'file' | 'line' | 'column' | 'masked' | 'fingerprint' | 'commit'>;
+export type PublicFinding = Pick<
+  Finding,
+  'kind' | 'ruleId' | 'severity' | 'file' | 'line' | 'column' | 'masked' | 'fingerprint' | 'commit' | 'location'
+>;
 
 export interface MachinePayload {
   schema: typeof MACHINE_SCHEMA;
@@ -43,10 +56,15 @@ export interface FindingsMessage {
   listedCount: number;
 }
 
-/** Only the fields that may leave the task: masked value and fingerprint, never anything raw. */
+/**
+ * Only the fields that may leave the task (SNS payload, task log): masked value, masked path and
+ * fingerprint, never anything raw. `location` comes last and only when set: payloads of findings in
+ * file content stay byte for byte what `leakscan.findings/v1` always was.
+ */
 export function publicFinding(f: Finding): PublicFinding {
-  const { kind, ruleId, severity, file, line, column, masked, fingerprint, commit } = f;
-  return { kind, ruleId, severity, file, line, column, masked, fingerprint, ...(commit && { commit }) };
+  const { kind, ruleId, severity, file, line, column, masked, fingerprint, commit, location } = f;
+  const shown = { kind, ruleId, severity, file: shownPath(file), line, column, masked, fingerprint };
+  return { ...shown, ...(commit && { commit }), ...(location && { location }) };
 }
 
 /** Most severe first, then by file and line: what gets listed when not everything fits. */
@@ -55,48 +73,79 @@ export function orderFindings(findings: readonly Finding[]): Finding[] {
 }
 
 function where(context: ScanContext): string {
-  return context.mode === 'pr' ? `PR #${context.pullRequestId} of ${context.repository}` : `${context.repository} (full scan)`;
+  return context.mode === 'pr'
+    ? `PR #${context.pullRequest.id} of ${context.repository}`
+    : `${context.repository} (full scan)`;
 }
 
 export function buildSubject(context: ScanContext, count: number): string {
   const what = count === 0 ? 'no leaked credentials' : plural(count, 'possible leaked credential');
+  // One printable ASCII line: SNS's rule for subjects, and nothing from the event can add a line.
   const subject = `leakscan: ${what} in ${where(context)}`.replace(/[^\x20-\x7e]/g, '?');
   if (subject.length <= SUBJECT_MAX_CHARS) return subject;
   // Only the repository name can be long (≤ 100 chars): shorten it, keep the count and the PR.
   const excess = subject.length - SUBJECT_MAX_CHARS + 3;
-  return buildSubject({ ...context, repository: context.repository.slice(0, context.repository.length - excess) + '...' }, count);
+  const repository = context.repository.slice(0, context.repository.length - excess) + '...';
+  return buildSubject({ ...context, repository }, count);
 }
 
-export function buildEmailText(context: ScanContext, findings: readonly Finding[], listedCount: number, stats: ScanStats): string {
-  const lines: string[] = [];
-  const total = findings.length;
-  const scope = context.mode === 'pr' ? `pull request #${context.pullRequestId} of ${context.repository}` : `the default branch of ${context.repository}`;
-  lines.push(
-    total === 0 ? `leakscan found no leaked AWS credentials in ${scope}.` : `leakscan found ${plural(total, 'possible leaked AWS credential')} in ${scope}.`,
+/** The e-mail's lines about the scan itself; every value from the event goes through `plainText`. */
+function scanLines(context: ScanContext, total: number): string[] {
+  const repository = plainText(context.repository);
+  const pr = plainText(context.mode === 'pr' ? context.pullRequest.id : '');
+  const scope = context.mode === 'pr' ? `pull request #${pr} of ${repository}` : `the default branch of ${repository}`;
+  const lines = [
+    total === 0
+      ? `leakscan found no leaked AWS credentials in ${scope}.`
+      : `leakscan found ${plural(total, 'possible leaked AWS credential')} in ${scope}.`,
     '',
-    `Repository:       ${context.repository}`,
-  );
+    `Repository:       ${repository}`,
+  ];
   if (context.mode === 'pr') {
-    lines.push(`Pull request:     #${context.pullRequestId} (commits ${shortCommit(context.destinationCommit)}..${shortCommit(context.sourceCommit)})`);
+    const range = `${shortCommit(context.pullRequest.base)}..${shortCommit(context.pullRequest.head)}`;
+    lines.push(`Pull request:     #${pr} (commits ${plainText(range)})`);
   } else {
     lines.push('Scan:             scheduled full scan of the default branch');
   }
   const link = consoleUrl(context);
   if (link) lines.push(`Open:             ${link}`);
+  return lines;
+}
+
+/** One listed finding: its file (or, for a name or a commit message, where it was found), masked value, commit. */
+function findingLines(f: Finding, n: number): string[] {
+  const label = f.location === undefined ? 'File:       ' : 'Found in:   ';
+  return [
+    `  ${n}. ${KIND_LABELS[f.kind]} [${f.severity}]`,
+    `     ${label} ${place(f, plainText)}`,
+    `     Value:       ${plainText(f.masked)}`,
+    `     Commit:      ${plainText(shortCommit(f.commit))}`,
+    `     Fingerprint: ${f.fingerprint}`,
+    '',
+  ];
+}
+
+export function buildEmailText(
+  context: ScanContext,
+  findings: readonly Finding[],
+  listedCount: number,
+  stats: ScanStats,
+): string {
+  const total = findings.length;
+  const lines = scanLines(context, total);
   if (total > 0) {
-    lines.push(`Highest severity: ${highestSeverity(findings)}`, '', 'Findings (values are masked: the secret itself is never sent):', '');
-    findings.slice(0, listedCount).forEach((f, i) => {
+    lines.push(
+      `Highest severity: ${highestSeverity(findings)}`,
+      '',
+      'Findings (values are masked: the secret itself is never sent):',
+      '',
+    );
+    findings.slice(0, listedCount).forEach((f, i) => lines.push(...findingLines(f, i + 1)));
+    if (listedCount < total) {
       lines.push(
-        `  ${i + 1}. ${KIND_LABELS[f.kind]} [${f.severity}]`,
-        `     File:        ${location(f)}`,
-        `     Value:       ${f.masked}`,
-        `     Commit:      ${shortCommit(f.commit)}`,
-        `     Fingerprint: ${f.fingerprint}`,
+        `  … and ${total - listedCount} more (listed by \`leakscan scan\` on a clone; too many for one message).`,
         '',
       );
-    });
-    if (listedCount < total) {
-      lines.push(`  … and ${total - listedCount} more (listed by \`leakscan scan\` on a clone; too many for one message).`, '');
     }
     lines.push('What to do:');
     remediationSteps(new Set(findings.map((f) => f.kind))).forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
@@ -113,12 +162,15 @@ function attributes(context: ScanContext, findings: readonly Finding[]): Record<
     mode: text(context.mode),
     findingsCount: { DataType: 'Number', StringValue: String(findings.length) },
     highestSeverity: text(highestSeverity(findings)),
-    ...(context.pullRequestId && { pullRequestId: text(context.pullRequestId) }),
+    ...(context.mode === 'pr' && { pullRequestId: text(context.pullRequest.id) }),
   };
 }
 
 function attributesBytes(attrs: Record<string, MessageAttributeValue>): number {
-  return Object.entries(attrs).reduce((sum, [name, v]) => sum + Buffer.byteLength(name + v.DataType + (v.StringValue ?? '')), 0);
+  return Object.entries(attrs).reduce(
+    (sum, [name, v]) => sum + Buffer.byteLength(name + v.DataType + (v.StringValue ?? '')),
+    0,
+  );
 }
 
 function render(context: ScanContext, ordered: Finding[], report: ScanReport, listedCount: number): string {
@@ -128,9 +180,9 @@ function render(context: ScanContext, ordered: Finding[], report: ScanReport, li
     repository: context.repository,
     mode: context.mode,
     ...(context.mode === 'pr' && {
-      pullRequestId: context.pullRequestId,
-      sourceCommit: context.sourceCommit,
-      destinationCommit: context.destinationCommit,
+      pullRequestId: context.pullRequest.id,
+      sourceCommit: context.pullRequest.head,
+      destinationCommit: context.pullRequest.base,
     }),
     findingsCount: ordered.length,
     highestSeverity: highestSeverity(ordered),
@@ -142,7 +194,11 @@ function render(context: ScanContext, ordered: Finding[], report: ScanReport, li
   return JSON.stringify({ default: text, email: text, ...Object.fromEntries(MACHINE_PROTOCOLS.map((p) => [p, json])) });
 }
 
-export function buildFindingsMessage(context: ScanContext, report: ScanReport, limitBytes = SNS_MESSAGE_LIMIT_BYTES): FindingsMessage {
+export function buildFindingsMessage(
+  context: ScanContext,
+  report: ScanReport,
+  limitBytes = SNS_MESSAGE_LIMIT_BYTES,
+): FindingsMessage {
   const ordered = orderFindings(report.findings);
   const attrs = attributes(context, ordered);
   const budget = limitBytes - attributesBytes(attrs);
@@ -155,5 +211,10 @@ export function buildFindingsMessage(context: ScanContext, report: ScanReport, l
     if (fits(mid)) low = mid;
     else high = mid - 1;
   }
-  return { subject: buildSubject(context, ordered.length), message: render(context, ordered, report, low), attributes: attrs, listedCount: low };
+  return {
+    subject: buildSubject(context, ordered.length),
+    message: render(context, ordered, report, low),
+    attributes: attrs,
+    listedCount: low,
+  };
 }

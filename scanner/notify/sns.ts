@@ -5,7 +5,11 @@ import { LeakscanError } from '../errors';
 export class PublishError extends LeakscanError {}
 
 /** One publish per scan; returns the SNS message id. */
-export async function publishFindings(client: SNSClient, topicArn: string, message: FindingsMessage): Promise<string | undefined> {
+export async function publishFindings(
+  client: SNSClient,
+  topicArn: string,
+  message: FindingsMessage,
+): Promise<string | undefined> {
   try {
     const result = await client.send(
       new PublishCommand({

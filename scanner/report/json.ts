@@ -1,12 +1,18 @@
 import type { ScanReport } from '../../contracts/finding';
+import { shownPath } from './shown';
 
-/** The JSON contract: `{"findings":[{kind,ruleId,severity,file,line,column,masked,fingerprint,commit?}],"stats":{…}}`. */
+/**
+ * The JSON contract: `{"findings":[{kind,ruleId,severity,file,location?,line,column,masked,fingerprint,commit?}],
+ * "stats":{…}}`. `file` is masked where it holds a credential; `location` is present only for findings
+ * outside file content (a file name, a commit message). JSON escapes every control character itself.
+ */
 export function formatJson(report: ScanReport): string {
   const findings = report.findings.map((f) => ({
     kind: f.kind,
     ruleId: f.ruleId,
     severity: f.severity,
-    file: f.file,
+    file: shownPath(f.file),
+    ...(f.location ? { location: f.location } : {}),
     line: f.line,
     column: f.column,
     masked: f.masked,

@@ -6,7 +6,7 @@
 import type { Rule, RuleMatch } from '../engine/types';
 import { DOC_EXAMPLE_KEY_ID, isDocExample, isFiller } from './placeholders';
 import { sampleKeyId, sampleSecret } from './samples';
-import { isAlnum } from './text';
+import { isAlnum } from './char-scan';
 
 const BODY_LENGTH = 16;
 
@@ -17,7 +17,8 @@ function isKeyAlphabet(code: number): boolean {
 /** The key id starting at `at` if it is one (whole token, right alphabet, not a placeholder). */
 export function keyIdAt(text: string, at: number): RuleMatch | undefined {
   const end = at + 4 + BODY_LENGTH;
-  if (end > text.length || (at > 0 && isAlnum(text.charCodeAt(at - 1))) || isAlnum(text.charCodeAt(end))) return undefined;
+  if (end > text.length || (at > 0 && isAlnum(text.charCodeAt(at - 1))) || isAlnum(text.charCodeAt(end)))
+    return undefined;
   for (let i = at + 4; i < end; i++) if (!isKeyAlphabet(text.charCodeAt(i))) return undefined;
   const value = text.slice(at, end);
   if (isDocExample(value) || isFiller(value.slice(4))) return undefined;
@@ -37,7 +38,12 @@ export const accessKeyIdRule: Rule = {
     return found ? [found] : [];
   },
   samples() {
-    const [akia, asia, abia, acca] = KEY_ID_PREFIXES.map((p) => sampleKeyId(p, `access-key-id-${p}`)) as [string, string, string, string];
+    const [akia, asia, abia, acca] = KEY_ID_PREFIXES.map((p) => sampleKeyId(p, `access-key-id-${p}`)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     return {
       positive: [
         `aws_access_key_id = ${akia}`,

@@ -7,9 +7,10 @@
 import type { Rule, RuleMatch } from '../engine/types';
 import { isPlaceholderAccount } from './placeholders';
 import { sampleAccountId } from './samples';
-import { isAlnum } from './text';
+import { isAlnum } from './char-scan';
 
-const ARN = /arn:(?:aws(?:-[a-z]{1,10}){0,3}|\$\{[^}\n]{1,60}\}):[a-z0-9-]{0,64}:[a-z0-9-]{0,32}:(\d{12})(?![0-9A-Za-z])/y;
+const ARN =
+  /arn:(?:aws(?:-[a-z]{1,10}){0,3}|\$\{[^}\n]{1,60}\}):[a-z0-9-]{0,64}:[a-z0-9-]{0,32}:(\d{12})(?![0-9A-Za-z])/y;
 /**
  * Host names that start with the account id — ECR registries, console sign-in links — found from
  * their `amazon` (a rare trigger, cheap to search for), looking back at most 80 characters.
@@ -17,11 +18,19 @@ const ARN = /arn:(?:aws(?:-[a-z]{1,10}){0,3}|\$\{[^}\n]{1,60}\}):[a-z0-9-]{0,64}
 const HOST_BEFORE_AMAZON = /(?:^|[^0-9A-Za-z])(\d{12})\.(?:dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.|signin\.aws\.)$/;
 const HOST_LOOKBACK = 80;
 /** From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id. */
-const ASSIGNED = /([_\-. ]?(?:ids?|numbers?|num|no))?["'`]?[ \t]{0,8}(?:=>|:=|[:=>]|(?=[ \t]))[ \t]{0,8}\[?[ \t]{0,8}["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/iy;
+const ASSIGNED = new RegExp(
+  [
+    String.raw`([_\-. ]?(?:ids?|numbers?|num|no))?["'\x60]?`, // rest of the name, closing quote
+    String.raw`[ \t]{0,8}(?:=>|:=|[:=>]|(?=[ \t]))[ \t]{0,8}`, // separator
+    String.raw`\[?[ \t]{0,8}["'\x60]?(\d{4}-?\d{4}-?\d{4})(?![\d-])`, // list bracket, opening quote, id
+  ].join(''),
+  'iy',
+);
 /** Further ids of a list: `, "<12 digits>"`. */
 const LIST_NEXT = /["'`]?[ \t]*,[ \t]*["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/y;
 /** What may stand before `account` in the name: nothing, something AWS-ish, or an AWS list name. */
-const NAME_PREFIX = /^(?:(?:.*[_.:-])?(?:aws|amazon)|allowed|trusted|target|source|management|member|root|caller|owner)?[_\-. :]{0,2}$/;
+const NAME_PREFIX =
+  /^(?:(?:.*[_.:-])?(?:aws|amazon)|allowed|trusted|target|source|management|member|root|caller|owner)?[_\-. :]{0,2}$/;
 const MAX_LIST = 100;
 
 function accountMatch(start: number, raw: string): RuleMatch | undefined {
@@ -32,7 +41,10 @@ function accountMatch(start: number, raw: string): RuleMatch | undefined {
 function namePrefix(text: string, at: number): string {
   let i = at;
   while (i > 0 && at - i < 40 && /[A-Za-z0-9_.:-]/.test(text.charAt(i - 1))) i--;
-  return text.slice(i, at).toLowerCase().replace(/^[_.:-]+/, '');
+  return text
+    .slice(i, at)
+    .toLowerCase()
+    .replace(/^[_.:-]+/, '');
 }
 
 function assigned(text: string, at: number): RuleMatch[] {

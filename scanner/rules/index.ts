@@ -6,4 +6,10 @@ import { secretAccessKeyRule } from './secret-access-key';
 import { sessionTokenRule } from './session-token';
 
 /** Every rule the scanner runs, in report order. */
-export const RULES: readonly Rule[] = [accessKeyIdRule, secretAccessKeyRule, sessionTokenRule, accountIdRule, mwsKeyRule];
+export const RULES: readonly Rule[] = [
+  accessKeyIdRule,
+  secretAccessKeyRule,
+  sessionTokenRule,
+  accountIdRule,
+  mwsKeyRule,
+];

@@ -1,7 +1,7 @@
 /** Amazon Marketplace Web Service auth tokens: `amzn.mws.` + a UUID. */
 import type { Rule } from '../engine/types';
 import { sampleUuid } from './samples';
-import { isAlnum } from './text';
+import { isAlnum } from './char-scan';
 
 const MWS = /amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-z-])/iy;
 
@@ -22,7 +22,10 @@ export const mwsKeyRule: Rule = {
   },
   samples() {
     return {
-      positive: [`MWS_AUTH_TOKEN=amzn.mws.${sampleUuid('mws')}`, `{"mwsAuthToken": "amzn.mws.${sampleUuid('mws-2').toUpperCase()}"}`],
+      positive: [
+        `MWS_AUTH_TOKEN=amzn.mws.${sampleUuid('mws')}`,
+        `{"mwsAuthToken": "amzn.mws.${sampleUuid('mws-2').toUpperCase()}"}`,
+      ],
       negative: [
         'MWS_AUTH_TOKEN=amzn.mws.00000000-0000-0000-0000-000000000000',
         'MWS_AUTH_TOKEN=amzn.mws.<your-token>',

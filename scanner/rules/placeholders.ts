@@ -1,4 +1,4 @@
-import { charStats } from './text';
+import { charStats } from './char-scan';
 
 /**
  * Values that have the right shape but are documentation examples or placeholders, shared by rules.

@@ -7,7 +7,7 @@ import type { Rule, RuleMatch, RuleState } from '../engine/types';
 import { KEY_ID_PREFIXES, keyIdAt } from './access-key-id';
 import { DOC_EXAMPLE_SECRET, isDocExample, isFiller } from './placeholders';
 import { sampleKeyId, sampleSecret } from './samples';
-import { charStats, isBase64, lineWindow, runEnd, runStart } from './text';
+import { charStats, isBase64, lineWindow, runEnd, runStart } from './char-scan';
 
 const LENGTH = 40;
 /** Below the 0.01st percentile of random 40-character base64 (simulated), above hex and most identifiers. */
@@ -25,7 +25,11 @@ const AWS_SECRET_KEYWORD = /(?:aws|amazon)[\w.-]{0,20}secret|secret[_\-. ]?(?:ac
  * In AWS context but named as something else (`client_secret: …`, `csrf_token = …`): not a secret
  * key. Checked only in the text just before the value on its line.
  */
-const OTHER_LABEL = /(?:client|csrf|xsrf|token|password|passwd|pwd|hash|sha\d*|checksum|integrity|nonce|salt|signature|webhook)[\w-]*["'`]?\s*(?:[:=]|=>)\s*["'`]?$/i;
+const OTHER_NAMES = [
+  ...['client', 'csrf', 'xsrf', 'token', 'password', 'passwd', 'pwd', 'hash', String.raw`sha\d*`],
+  ...['checksum', 'integrity', 'nonce', 'salt', 'signature', 'webhook'],
+].join('|');
+const OTHER_LABEL = new RegExp(String.raw`(?:${OTHER_NAMES})[\w-]*["'\x60]?\s*(?:[:=]|=>)\s*["'\x60]?$`, 'i');
 const LABEL_REACH = 60;
 
 export function looksLikeSecretKey(value: string): boolean {
@@ -39,15 +43,16 @@ export function looksLikeSecretKey(value: string): boolean {
   );
 }
 
-/**
- * Emits every 40-character base64 token in [from, to) not examined yet. Tokens crossing `to` are
- * examined whole, so `state.scannedTo` only moves forward and the rule stays linear.
- */
+/** True when the text just before `start` on its line names the value as another kind of secret (OTHER_LABEL). */
 function labelledOtherwise(text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - LABEL_REACH), start);
   return OTHER_LABEL.test(before.slice(before.lastIndexOf('\n') + 1));
 }
 
+/**
+ * Emits every 40-character base64 token in [from, to) not examined yet. Tokens crossing `to` are
+ * examined whole, so `state.scannedTo` only moves forward and the rule stays linear.
+ */
 function scanRegion(text: string, from: number, to: number, state: RuleState, out: RuleMatch[]): void {
   let i = Math.max(from, state.scannedTo);
   const begin = runStart(text, i, isBase64, LENGTH + 1);

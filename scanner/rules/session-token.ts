@@ -6,7 +6,7 @@
 import type { Rule, RuleMatch } from '../engine/types';
 import { isDocExample } from './placeholders';
 import { sampleSecret, sampleSessionToken } from './samples';
-import { charStats, isBase64, runEnd } from './text';
+import { charStats, isBase64, runEnd } from './char-scan';
 
 /** Real tokens are 300–1,000+ characters; 100 keeps ordinary 40–88 character blobs out. */
 const MIN_LENGTH = 100;
@@ -28,7 +28,9 @@ function tokenAt(text: string, start: number): RuleMatch | undefined {
   if (end - start < MIN_LENGTH) return undefined;
   const value = text.slice(start, end);
   // `eyJ…` is a JSON Web Token (a web session), not an STS token.
-  return value.startsWith('eyJ') || isDocExample(value) || charStats(value).entropy < MIN_ENTROPY ? undefined : { start, end, value };
+  return value.startsWith('eyJ') || isDocExample(value) || charStats(value).entropy < MIN_ENTROPY
+    ? undefined
+    : { start, end, value };
 }
 
 export const sessionTokenRule: Rule = {

@@ -1,69 +1,308 @@
 /**
- * Added lines from git patches: `git log -p --cc BASE..HEAD` (every commit of a pull request, oldest
- * first) or `git diff --cached` (pre-commit). One fragment per commit and file, holding only the
- * lines that commit added, with their line numbers in the new file.
+ * What a change adds, for `--diff BASE..HEAD` (every commit of a pull request, oldest first) and
+ * `--staged` (the index). Three streaming passes:
+ * 1. `--raw -z`: each commit's message and the files it changed, with exact path bytes and blob ids
+ *    (NUL-separated: no quoting to undo). Messages and the names of added files are scanned as text.
+ * 2. `cat-file --batch-check`: blob sizes. A change with a blob over the size limit is counted as too
+ *    large and left out of pass 3 by pathspec, so neither git nor leakscan loads it; a file that was
+ *    over the limit and is now within it is scanned whole (no diff against the huge old blob).
+ * 3. `-p --text -U0`: one fragment per commit and file with only the lines it added, numbered as in
+ *    the new file. `--text` because binary-or-text is leakscan's decision from the bytes, never the
+ *    repository's attributes (`* -diff`, `binary`, diff drivers); a section with NUL bytes is read
+ *    again as UTF-16 text (BOM) or counted as binary.
  *
  * What adds nothing, by construction: deletions (no `+` lines), pure renames (`-M`: no hunks),
- * binary files (no hunks), submodules (`--ignore-submodules=all`), and merge commits except lines
- * that match none of the parents (`--cc` combined diff: `+` in every parent column), because lines a
- * merge brings from one side were added, and scanned, in that side's own commit.
+ * submodules (`--ignore-submodules=all`), and in merge commits lines that match a parent (`--cc`
+ * combined diff: `+` in every parent column), because lines a merge brings from one side were added,
+ * and scanned, in that side's own commit.
  */
 import type { Fragment } from '../engine';
-import { spawnGit } from './git';
-import type { SourceStats } from './text';
+import { decodeContent, displayPath, looksBinary, utf16Bom } from './decode';
+import { git, spawnGit } from './git-runner';
+import { splitFields, type Field } from './split';
+import type { SourceStats } from './stats';
 
-const PATCH_OPTIONS = ['--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '-M', '-U0', '--src-prefix=a/', '--dst-prefix=b/'];
+/** The `file` of a commit-message finding: not a path any repository can hold (it starts with `(`). */
+export const COMMIT_MESSAGE_FILE = '(commit message)';
 
-/** `git log` arguments for the commits reachable from head and not from base, oldest first. */
-export function logArgs(base: string, head: string): string[] {
-  return ['log', '-p', '--cc', '--format=commit %H', ...PATCH_OPTIONS, '--reverse', `${base}..${head}`, '--'];
+const RAW_OPTIONS = ['--raw', '-z', '--no-abbrev', '--ignore-submodules=all', '-M'];
+const PATCH_OPTIONS = ['-p', '--text', '--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all'];
+const PATCH_FORMAT = ['-M', '-U0', '--src-prefix=a/', '--dst-prefix=b/'];
+/** Each commit in the raw listing: `\x01` + id, then the message, as NUL-terminated fields. */
+const COMMIT_FORMAT = '--format=%x01%H%x00%B%x00';
+const NO_BLOB = /^0+$/;
+
+/** One file a commit (or the index) changed, as `--raw -z` lists it. */
+interface Change {
+  path: Buffer;
+  /** The source of a rename or copy. */
+  from?: Buffer;
+  /** Blob ids before (one per parent; zeros where the file is new) and after. */
+  before: string[];
+  after: string;
+  /** New to every parent (added, renamed or copied to): its name is scanned. */
+  added: boolean;
 }
 
-export function stagedArgs(): string[] {
-  return ['diff', '--cached', '-p', ...PATCH_OPTIONS, '--'];
+interface ChangeSet {
+  /** Undefined for the index. */
+  commit?: string;
+  changes: Change[];
 }
 
-/** Undoes git's C-style quoting of unusual paths ("a\tb", octal UTF-8 bytes). */
-function unquote(path: string): string {
-  if (!path.startsWith('"')) return path;
+export type DiffTarget = { range: { base: string; head: string } } | { staged: true };
+
+interface Context {
+  root: string;
+  maxBytes: number;
+  stats: SourceStats;
+  signal?: AbortSignal;
+}
+
+/** Runs git, hands its stdout to `consume`, and kills git when the consumer stops early. */
+async function* streamed<T>(
+  { root, signal }: Context,
+  args: readonly string[],
+  input: string | undefined,
+  consume: (stdout: AsyncIterable<Buffer>) => AsyncGenerator<T>,
+): AsyncGenerator<T> {
+  const { child, done, stop } = spawnGit(root, args, [0], { signal });
+  child.stdin.end(input);
+  let complete = false;
+  try {
+    yield* consume(child.stdout);
+    complete = true;
+  } finally {
+    if (!complete) stop();
+  }
+  await done;
+}
+
+/** `:mode… oid… STATUS` of one raw entry (`::` and more for a merge's combined listing). */
+function parseRaw(meta: string): { before: string[]; after: string; status: string; paths: number } {
+  const parents = /^:+/.exec(meta)?.[0].length ?? 1;
+  const fields = meta.slice(parents).split(' ');
+  const oids = fields.slice(parents + 1, 2 * parents + 2);
+  const status = fields[2 * parents + 2] ?? '';
+  const renamed = parents === 1 && /^[RC]/.test(status);
+  return { before: oids.slice(0, -1), after: oids.at(-1) ?? '', status, paths: renamed ? 2 : 1 };
+}
+
+function toChange({ names, status, before, after }: ReturnType<typeof parseRaw> & { names: Buffer[] }): Change {
+  const [first, second] = names as [Buffer, Buffer | undefined];
+  // One status letter per parent: new to each of them (a rename's or copy's target is new too).
+  const added = /^[ARC]+$/.test(status.slice(0, Math.max(1, before.length)));
+  return { path: second ?? first, ...(second ? { from: first } : {}), before, after, added };
+}
+
+function messageFragment(
+  commit: string | undefined,
+  { bytes, whole }: Field,
+  stats: SourceStats,
+): Fragment | undefined {
+  if (!whole) stats.skipped.tooLarge++;
+  if (!whole || bytes.length === 0) return undefined;
+  const text = bytes.toString('latin1');
+  return { file: COMMIT_MESSAGE_FILE, text, location: 'commit-message', ...(commit ? { commit } : {}) };
+}
+
+/** Pass 1's parser: fills `sets` from the raw listing; returns commit messages and names of added files. */
+class RawListing {
+  // The index has one set from the start; a range gets one per commit header.
+  private set: ChangeSet;
+  private expectMessage = false;
+  private entry: (ReturnType<typeof parseRaw> & { names: Buffer[] }) | undefined;
+
+  constructor(
+    private readonly sets: ChangeSet[],
+    private readonly stats: SourceStats,
+  ) {
+    this.set = sets.at(-1) ?? { changes: [] };
+  }
+
+  field(field: Field): Fragment | undefined {
+    const { entry, set } = this;
+    if (entry) {
+      entry.names.push(Buffer.from(field.bytes));
+      if (entry.names.length < entry.paths) return undefined;
+      this.entry = undefined;
+      const change = toChange(entry);
+      set.changes.push(change);
+      if (!change.added) return undefined;
+      const commit = set.commit ? { commit: set.commit } : {};
+      return { file: displayPath(change.path), text: change.path.toString('latin1'), location: 'path', ...commit };
+    }
+    if (this.expectMessage) {
+      this.expectMessage = false;
+      return messageFragment(set.commit, field, this.stats);
+    }
+    const text = field.bytes.toString('latin1').replace(/^\n/, '');
+    if (text.startsWith('\x01')) {
+      this.set = { commit: text.slice(1), changes: [] };
+      this.sets.push(this.set);
+      this.stats.commitsScanned = (this.stats.commitsScanned ?? 0) + 1;
+      this.expectMessage = true;
+    } else if (text.startsWith(':')) this.entry = { ...parseRaw(text), names: [] };
+    return undefined;
+  }
+}
+
+async function* listChanges(
+  fields: AsyncIterable<Field[]>,
+  stats: SourceStats,
+  sets: ChangeSet[],
+): AsyncGenerator<Fragment> {
+  const listing = new RawListing(sets, stats);
+  for await (const batch of fields) {
+    for (const field of batch) {
+      const fragment = listing.field(field);
+      if (fragment) yield fragment;
+    }
+  }
+}
+
+/** Pass 2: the size of every blob the changes name. */
+async function blobSizes({ root, signal }: Context, sets: readonly ChangeSet[]): Promise<Map<string, number>> {
+  const oids = new Set(
+    sets.flatMap((s) => s.changes.flatMap((c) => [...c.before, c.after])).filter((o) => !NO_BLOB.test(o)),
+  );
+  const sizes = new Map<string, number>();
+  if (oids.size === 0) return sizes;
+  const input = `${[...oids].join('\n')}\n`;
+  const out = await git(root, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], [0], { input, signal });
+  for (const line of out.toString('latin1').split('\n')) {
+    const [oid, size] = line.split(' ');
+    if (oid && size && /^\d+$/.test(size)) sizes.set(oid, Number(size));
+  }
+  return sizes;
+}
+
+/**
+ * A pathspec for exactly `path` where argv can say it: names are bytes, argv is UTF-8 text, so a byte
+ * ≥ 0x80 matches as glob `?` (one byte). It may name a sibling too: that costs time, never coverage.
+ */
+function pathspec(path: Buffer): string {
+  let out = ':(top,glob)';
+  for (const byte of path) {
+    const c = String.fromCharCode(byte);
+    out += byte >= 0x80 ? '?' : '*?[]\\'.includes(c) ? `\\${c}` : c;
+  }
+  return out;
+}
+
+interface PatchRun {
+  /** Commits to show, oldest first; undefined for the index. */
+  commits?: string[];
+  pathspec: string[];
+}
+
+/** A change from a blob over the size limit to one within it. */
+interface Rewrite {
+  commit: string | undefined;
+  change: Change;
+}
+
+/** All of a rewritten file's lines, as added by its commit: nothing of the old blob is read. */
+async function rewriteFragment(
+  { root, stats, signal }: Context,
+  { commit, change }: Rewrite,
+): Promise<Fragment | undefined> {
+  const content = await git(root, ['cat-file', 'blob', change.after], [0], signal ? { signal } : {});
+  const text = decodeContent(content);
+  if (text === undefined) {
+    stats.skipped.binary++;
+    return undefined;
+  }
+  stats.filesScanned++;
+  stats.bytesScanned += content.length;
+  return { file: displayPath(change.path), text, ...(commit ? { commit } : {}) };
+}
+
+/** Groups commits into patch runs; a commit with a blob over the limit gets its own, naming only its small files. */
+function planRuns(
+  { maxBytes, stats }: Context,
+  sets: readonly ChangeSet[],
+  sizes: ReadonlyMap<string, number>,
+): { runs: PatchRun[]; rewrites: Rewrite[] } {
+  const runs: PatchRun[] = [];
+  const rewrites: Rewrite[] = [];
+  let batch: string[] = [];
+  const large = (oid: string) => (sizes.get(oid) ?? 0) > maxBytes;
+  for (const { commit, changes } of sets) {
+    const small = changes.filter((c) => !large(c.after) && !c.before.some(large));
+    stats.skipped.tooLarge += changes.filter((c) => large(c.after)).length;
+    // Diffing against a blob over the limit would load it: the new blob, within the limit, is read whole.
+    changes
+      .filter((c) => !large(c.after) && c.before.some(large))
+      .forEach((change) => rewrites.push({ commit, change }));
+    if (commit && small.length === changes.length) {
+      batch.push(commit);
+      continue;
+    }
+    if (batch.length > 0) runs.push({ commits: batch, pathspec: [] });
+    batch = [];
+    const names = small.flatMap((c) => (c.from ? [c.from, c.path] : [c.path])).map(pathspec);
+    if (!commit && small.length === changes.length) runs.push({ pathspec: [] });
+    else if (names.length > 0) runs.push({ ...(commit ? { commits: [commit] } : {}), pathspec: names });
+  }
+  if (batch.length > 0) runs.push({ commits: batch, pathspec: [] });
+  return { runs, rewrites };
+}
+
+/** The bytes of a `+++ ` line's path: C-quoted when unusual; a TAB follows names with a space. */
+function pathBytes(printed: string): Buffer {
+  // An unquoted name never holds a TAB (git quotes it), so a trailing one is git's.
+  const name = printed.endsWith('\t') ? printed.slice(0, -1) : printed;
+  if (!name.startsWith('"')) return Buffer.from(name, 'latin1');
   const bytes: number[] = [];
   const escapes: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 };
-  for (let i = 1; i < path.length - 1; i++) {
-    const c = path.charAt(i);
-    if (c !== '\\') bytes.push(path.charCodeAt(i));
-    else if (/[0-7]/.test(path.charAt(i + 1))) {
-      bytes.push(parseInt(path.slice(i + 1, i + 4), 8));
+  for (let i = 1; i < name.length - 1; i++) {
+    const c = name.charAt(i);
+    if (c !== '\\') bytes.push(name.charCodeAt(i));
+    else if (/[0-7]/.test(name.charAt(i + 1))) {
+      bytes.push(parseInt(name.slice(i + 1, i + 4), 8));
       i += 3;
-    } else bytes.push(escapes[path.charAt(++i)] ?? path.charCodeAt(i));
+    } else bytes.push(escapes[name.charAt(++i)] ?? name.charCodeAt(i));
   }
-  // The output is parsed as latin1; turn the path's bytes back into UTF-8 text for the report.
-  return Buffer.from(bytes).toString('utf8');
+  return Buffer.from(bytes);
 }
 
-/** Streaming parser state for one patch stream. */
+/** The lines one commit added to one file, as they arrive. */
+interface Section {
+  file: string;
+  commit?: string;
+  change?: Change;
+  lines: string[];
+  lineNumbers: number[];
+  bytes: number;
+  tooLarge: boolean;
+}
+
+/** Pass 3's parser: feed it lines; it returns each file's section as the next one starts. */
 class PatchParser {
   private commit: string | undefined;
-  private file: string | undefined;
+  private changes: ReadonlyMap<string, Change> = new Map();
+  private section: Section | undefined;
   private inHeader = false;
   private parents = 1;
   private nextLine = 0;
-  private lines: string[] = [];
-  private lineNumbers: number[] = [];
 
-  constructor(private readonly stats: SourceStats) {}
+  constructor(
+    private readonly context: Context,
+    private readonly changesOf: (commit: string | undefined) => ReadonlyMap<string, Change>,
+  ) {
+    this.changes = changesOf(undefined);
+  }
 
-  /** Feeds one line (without `\n`); returns a finished fragment when a file section ends. */
-  line(line: string): Fragment | undefined {
+  line({ bytes, whole }: Field): Section | undefined {
+    const line = bytes.toString('latin1');
     if (line.startsWith('commit ') || line.startsWith('diff ')) {
       const done = this.flush();
       if (line.startsWith('commit ')) {
-        this.commit = line.slice(7).trim();
-        this.stats.commitsScanned = (this.stats.commitsScanned ?? 0) + 1;
-        this.file = undefined;
-      } else {
-        this.inHeader = true;
-        this.file = undefined;
+        this.commit = line.slice(7).split(' ')[0];
+        this.changes = this.changesOf(this.commit);
       }
+      this.inHeader = true;
       return done;
     }
     if (line.startsWith('@@')) {
@@ -74,66 +313,152 @@ class PatchParser {
       return undefined;
     }
     if (this.inHeader) {
-      if (line.startsWith('+++ ')) {
-        const path = unquote(line.slice(4).replace(/\r$/, ''));
-        this.file = path.startsWith('b/') || path.startsWith('"b/') ? path.slice(2) : undefined;
-      }
+      if (line.startsWith('+++ ')) this.section = this.open(pathBytes(line.slice(4)));
       return undefined;
     }
-    if (this.file === undefined || line.length < this.parents || line.startsWith('\\')) return undefined;
+    const section = this.section;
+    if (!section || section.tooLarge || line.length < this.parents || line.startsWith('\\')) return undefined;
     const marks = line.slice(0, this.parents);
     if (marks.includes('-')) return undefined; // in a parent, not in the result
     // Added by this commit only when new relative to every parent.
-    if (!marks.includes(' ')) {
-      this.lines.push(line.slice(this.parents));
-      this.lineNumbers.push(this.nextLine);
-    }
+    if (!marks.includes(' ')) this.add(section, line.slice(this.parents), whole);
     this.nextLine++;
     return undefined;
   }
 
-  flush(): Fragment | undefined {
-    if (this.file === undefined || this.lines.length === 0) {
-      this.lines = [];
-      this.lineNumbers = [];
-      return undefined;
+  private open(printed: Buffer): Section | undefined {
+    if (printed.toString('latin1', 0, 2) !== 'b/') return undefined; // /dev/null: a deletion
+    const path = printed.subarray(2);
+    const change = this.changes.get(path.toString('latin1'));
+    const section: Section = { file: displayPath(path), lines: [], lineNumbers: [], bytes: 0, tooLarge: false };
+    if (this.commit) section.commit = this.commit;
+    if (change) section.change = change;
+    return section;
+  }
+
+  /** Keeps the line unless the section passes the size limit: then it keeps nothing more (counted). */
+  private add(section: Section, text: string, whole: boolean): void {
+    section.bytes += text.length + 1;
+    if (whole && section.bytes <= this.context.maxBytes) {
+      section.lines.push(text);
+      section.lineNumbers.push(this.nextLine);
+      return;
     }
-    const fragment: Fragment = { file: this.file, text: this.lines.join('\n'), lineNumbers: this.lineNumbers };
-    if (this.commit) fragment.commit = this.commit;
-    this.stats.filesScanned++;
-    this.stats.bytesScanned += fragment.text.length;
-    this.lines = [];
-    this.lineNumbers = [];
-    return fragment;
+    section.tooLarge = true;
+    section.lines = [];
+    section.lineNumbers = [];
+    this.context.stats.skipped.tooLarge++;
+  }
+
+  flush(): Section | undefined {
+    const done = this.section;
+    this.section = undefined;
+    return done && done.lines.length > 0 ? done : undefined;
   }
 }
 
-/** Runs git with `args` (from logArgs / stagedArgs) in `root` and yields the added-line fragments. */
-export async function* patchFragments(root: string, args: readonly string[], stats: SourceStats): AsyncGenerator<Fragment> {
-  const { child, done } = spawnGit(root, args);
-  child.stdin.end();
-  const parser = new PatchParser(stats);
-  // Parts of a line not ended yet: a 10 MB minified line arrives in many chunks, joined once.
-  let pending: string[] = [];
-  try {
-    for await (const chunk of child.stdout.setEncoding('latin1')) {
-      const text = chunk as string;
-      let from = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
-        pending.push(text.slice(from, nl));
-        const fragment = parser.line(pending.join(''));
-        pending = [];
-        from = nl + 1;
-        if (fragment) yield fragment;
-      }
-      if (from < text.length) pending.push(text.slice(from));
-    }
-  } finally {
-    if (child.exitCode === null) child.kill();
+/**
+ * A UTF-16 file's added lines: git compared its bytes, so compare decoded lines instead, new ones
+ * being those of the new blob beyond their count in the old one(s). Undefined when it is binary.
+ */
+async function utf16Added(
+  { root, signal }: Context,
+  change: Change,
+): Promise<Pick<Fragment, 'text' | 'lineNumbers'> | undefined> {
+  const read = (oid: string) => git(root, ['cat-file', 'blob', oid], [0], { signal });
+  const after = await read(change.after);
+  const text = utf16Bom(after) ? decodeContent(after) : undefined;
+  if (text === undefined) return undefined;
+  const before = new Map<string, number>();
+  for (const oid of change.before.filter((o) => !NO_BLOB.test(o))) {
+    for (const line of (decodeContent(await read(oid)) ?? '').split('\n'))
+      before.set(line, (before.get(line) ?? 0) + 1);
   }
-  await done;
-  const last = pending.length > 0 ? parser.line(pending.join('')) : undefined;
-  if (last) yield last;
-  const final = parser.flush();
-  if (final) yield final;
+  const lines: string[] = [];
+  const lineNumbers: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    const old = before.get(line) ?? 0;
+    if (old > 0) before.set(line, old - 1);
+    else {
+      lines.push(line);
+      lineNumbers.push(i + 1);
+    }
+  });
+  return { text: lines.join('\n'), lineNumbers };
+}
+
+async function toFragment(context: Context, section: Section): Promise<Fragment | undefined> {
+  let added: Pick<Fragment, 'text' | 'lineNumbers'> | undefined = {
+    text: section.lines.join('\n'),
+    lineNumbers: section.lineNumbers,
+  };
+  if (looksBinary(added.text)) added = section.change ? await utf16Added(context, section.change) : undefined;
+  if (!added) {
+    context.stats.skipped.binary++;
+    return undefined;
+  }
+  context.stats.filesScanned++;
+  context.stats.bytesScanned += added.text.length;
+  return { file: section.file, ...added, ...(section.commit ? { commit: section.commit } : {}) };
+}
+
+async function* patchFragments(
+  context: Context,
+  stdout: AsyncIterable<Buffer>,
+  changesOf: (commit: string | undefined) => ReadonlyMap<string, Change>,
+): AsyncGenerator<Fragment> {
+  const parser = new PatchParser(context, changesOf);
+  // A line keeps at most the size limit (plus its merge marks): one line past it makes its section too large.
+  for await (const lines of splitFields(stdout, 10, context.maxBytes + 64)) {
+    for (const line of lines) {
+      const section = parser.line(line);
+      const fragment = section ? await toFragment(context, section) : undefined;
+      if (fragment) yield fragment;
+    }
+  }
+  const last = parser.flush();
+  const fragment = last ? await toFragment(context, last) : undefined;
+  if (fragment) yield fragment;
+}
+
+function byPath(sets: readonly ChangeSet[]): (commit: string | undefined) => ReadonlyMap<string, Change> {
+  const maps = new Map(
+    sets.map((s) => [s.commit ?? '', new Map(s.changes.map((c) => [c.path.toString('latin1'), c]))]),
+  );
+  return (commit) => maps.get(commit ?? '') ?? new Map();
+}
+
+/** Fragments of everything `target` adds: messages, names of added files, added lines (see the top of this file). */
+export async function* diffFragments(
+  root: string,
+  target: DiffTarget,
+  maxBytes: number,
+  stats: SourceStats,
+  signal?: AbortSignal,
+): AsyncGenerator<Fragment> {
+  const context: Context = { root, maxBytes, stats, ...(signal ? { signal } : {}) };
+  const sets: ChangeSet[] = [];
+  let listing: string[];
+  if ('range' in target) {
+    stats.commitsScanned = 0;
+    const range = `${target.range.base}..${target.range.head}`;
+    listing = ['log', '--cc', '--reverse', COMMIT_FORMAT, ...RAW_OPTIONS, range, '--'];
+  } else {
+    sets.push({ changes: [] });
+    listing = ['diff', '--cached', ...RAW_OPTIONS, '--'];
+  }
+  yield* streamed(context, listing, undefined, (out) => listChanges(splitFields(out, 0, maxBytes), stats, sets));
+  const changesOf = byPath(sets);
+  const { runs, rewrites } = planRuns(context, sets, await blobSizes(context, sets));
+  for (const run of runs) {
+    const args = run.commits
+      ? ['log', '--no-walk=unsorted', '--stdin', '--cc', '--format=commit %H', ...PATCH_OPTIONS, ...PATCH_FORMAT]
+      : ['diff', '--cached', ...PATCH_OPTIONS, ...PATCH_FORMAT];
+    const input = run.commits ? `${run.commits.join('\n')}\n` : undefined;
+    yield* streamed(context, [...args, '--', ...run.pathspec], input, (out) => patchFragments(context, out, changesOf));
+  }
+  for (const rewrite of rewrites) {
+    const fragment = await rewriteFragment(context, rewrite);
+    if (fragment) yield fragment;
+  }
 }

@@ -1,44 +1,66 @@
 /**
  * Working-tree files: the repository's tracked and untracked-not-ignored files when PATH is in a git
- * work tree (what a commit could contain), otherwise every file under PATH except `.git/`.
+ * work tree (what a commit could contain), otherwise every file under PATH except `.git/`. Paths are
+ * bytes from end to end (git's `-z` listings, `readdir` as Buffers, files opened by those bytes): a
+ * name that is not valid UTF-8 is scanned like any other.
  */
 import { closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Fragment } from '../engine';
-import { git, spawnGit } from './git';
-import { decodeText, type SourceStats } from './text';
+import { binaryStart, decodeContent, displayPath } from './decode';
+import { git, spawnGit } from './git-runner';
+import { splitFields } from './split';
+import type { SourceStats } from './stats';
 
-async function gitFiles(root: string): Promise<string[] | undefined> {
+/** A file to scan: its path relative to the root as exact bytes, and as report text. */
+export interface FilePath {
+  bytes: Buffer;
+  name: string;
+}
+
+const SLASH = Buffer.from('/');
+
+function filePath(bytes: Buffer): FilePath {
+  return { bytes, name: displayPath(bytes) };
+}
+
+function nulSeparated(out: Buffer): Buffer[] {
+  const paths: Buffer[] = [];
+  for (let from = 0, end = out.indexOf(0); end !== -1; from = end + 1, end = out.indexOf(0, from)) {
+    if (end > from) paths.push(Buffer.from(out.subarray(from, end)));
+  }
+  return paths;
+}
+
+async function gitFiles(root: string, signal?: AbortSignal): Promise<Buffer[] | undefined> {
   try {
-    const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate']);
-    return out.toString('utf8').split('\0').filter(Boolean);
+    const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'];
+    return nulSeparated(await git(root, args, [0], signal ? { signal } : {}));
   } catch {
     return undefined; // not a work tree (or no git): walk the directory
   }
 }
 
 /**
- * How git grep is to select files: `-P` with one pattern, or `-F` with literal strings (one of them).
+ * Calls `onFile` with each file under `root` that matches the PCRE `pattern`, as `git grep -l -z -a`
+ * finds them (C, several threads, so reading and scanning overlap with the search; in a work tree the
+ * same files as `gitFiles`, elsewhere `--no-index`). `-a`: every file is searched as text, whatever
+ * the repository's attributes say; leakscan decides about binaries when it reads a named file. Most
+ * files of a tree hold no possible finding and need not be read at all. Resolves false when git could
+ * not do the search (e.g. built without PCRE); files it named before failing were already passed on.
  */
-export type GrepPatterns = { perl: string } | { fixed: readonly string[] };
-
-/**
- * Calls `onFile` with each file under `root` that matches `patterns`, as `git grep -l` finds them
- * (C, several threads, so reading and scanning overlap with the search; in a work tree the same
- * files as `gitFiles`, elsewhere `--no-index`). Most files of a tree hold no possible finding and
- * need not be read at all. Resolves false when git could not do the search (e.g. built without
- * PCRE for `-P`); files it named before failing were already passed on.
- */
-export async function grepFiles(root: string, patterns: GrepPatterns, workTree: boolean, onFile: (file: string) => void): Promise<boolean> {
-  const select = 'perl' in patterns ? ['-P', '-e', patterns.perl] : ['-F', ...patterns.fixed.flatMap((s) => ['-e', s])];
-  const args = ['grep', '-l', '-z', '-I', ...(workTree ? ['--untracked'] : ['--no-index']), ...select, '--'];
-  const { child, done } = spawnGit(root, args, [0, 1]);
+export async function grepFiles(
+  root: string,
+  pattern: string,
+  workTree: boolean,
+  onFile: (file: FilePath) => void,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const args = ['grep', '-l', '-z', '-a', ...(workTree ? ['--untracked'] : ['--no-index']), '-P', '-e', pattern, '--'];
+  const { child, done } = spawnGit(root, args, [0, 1], signal ? { signal } : {});
   child.stdin.end();
-  let rest = '';
-  for await (const chunk of child.stdout.setEncoding('utf8')) {
-    const names = (rest + (chunk as string)).split('\0');
-    rest = names.pop() ?? '';
-    names.forEach(onFile);
+  // A name longer than PATH_MAX cannot be opened anyway; the cap only bounds memory.
+  for await (const names of splitFields(child.stdout, 0, 1 << 16)) {
+    for (const { bytes } of names) if (bytes.length > 0) onFile(filePath(Buffer.from(bytes)));
   }
   return done.then(
     () => true,
@@ -46,11 +68,13 @@ export async function grepFiles(root: string, patterns: GrepPatterns, workTree: 
   );
 }
 
-function walk(root: string, dir = '', out: string[] = []): string[] {
-  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+function walk(root: Buffer, dir: Buffer | undefined, out: Buffer[]): Buffer[] {
+  const path = dir ? Buffer.concat([root, SLASH, dir]) : root;
+  for (const entry of readdirSync(path, { withFileTypes: true, encoding: 'buffer' })) {
+    const name = entry.name as unknown as Buffer;
+    const rel = dir ? Buffer.concat([dir, SLASH, name]) : name;
     if (entry.isDirectory()) {
-      if (entry.name !== '.git') walk(root, rel, out);
+      if (name.toString('latin1') !== '.git') walk(root, rel, out);
     } else if (entry.isFile()) out.push(rel);
   }
   return out;
@@ -61,10 +85,11 @@ let scratch = Buffer.allocUnsafe(1 << 20);
 
 /**
  * The file's bytes (valid until the next call), or why not: symlinks, directories (submodules) and
- * unreadable paths are skipped. No fstat: read until EOF, stopping past `maxBytes`. Synchronous on
- * purpose: with a warm page cache, promise round trips through the thread pool measured ~2× slower.
+ * unreadable paths are skipped, binaries known from their first bytes. No fstat: read until EOF,
+ * stopping past `maxBytes`. Synchronous on purpose: with a warm page cache, promise round trips
+ * through the thread pool measured ~2× slower.
  */
-function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefined {
+function readFile(path: Buffer, maxBytes: number): Buffer | 'too-large' | 'binary' | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -77,6 +102,8 @@ function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefi
       if (length === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
       const n = readSync(fd, scratch, length, scratch.length - length, null);
       if (n === 0) break;
+      // The first read decides about a binary: no need to read (up to maxBytes of) the rest.
+      if (length === 0 && binaryStart(scratch.subarray(0, n))) return 'binary';
       length += n;
       if (length > maxBytes) return 'too-large';
     }
@@ -88,25 +115,30 @@ function readFile(path: string, maxBytes: number): Buffer | 'too-large' | undefi
   }
 }
 
-/** The files to scan under `root` (relative, `/` separators, sorted, without excluded ones). */
-export async function listFiles(root: string, excluded: (path: string) => boolean): Promise<{ files: string[]; workTree: boolean }> {
-  const tracked = await gitFiles(root);
-  return { files: (tracked ?? walk(root)).filter((f) => !excluded(f)).sort(), workTree: tracked !== undefined };
+/** The files to scan under `root` (sorted by name, without excluded ones). */
+export async function listFiles(
+  root: string,
+  excluded: (path: string) => boolean,
+  signal?: AbortSignal,
+): Promise<{ files: FilePath[]; workTree: boolean }> {
+  const tracked = await gitFiles(root, signal);
+  const files = (tracked ?? walk(Buffer.from(root), undefined, [])).map(filePath).filter((f) => !excluded(f.name));
+  return { files: files.sort((a, b) => Buffer.compare(a.bytes, b.bytes)), workTree: tracked !== undefined };
 }
 
 /** The fragment for one file, or undefined when it is unreadable, binary or too large (counted). */
-export function readFragment(root: string, file: string, maxBytes: number, stats: SourceStats): Fragment | undefined {
-  const content = readFile(join(root, file), maxBytes);
+export function readFragment(root: string, file: FilePath, maxBytes: number, stats: SourceStats): Fragment | undefined {
+  const content = readFile(Buffer.concat([Buffer.from(root), SLASH, file.bytes]), maxBytes);
   if (content === undefined || content === 'too-large') {
     stats.skipped[content === undefined ? 'unreadable' : 'tooLarge']++;
     return undefined;
   }
-  const text = decodeText(content);
+  const text = content === 'binary' ? undefined : decodeContent(content);
   if (text === undefined) {
     stats.skipped.binary++;
     return undefined;
   }
   stats.filesScanned++;
   stats.bytesScanned += content.length;
-  return { file, text };
+  return { file: file.name, text };
 }

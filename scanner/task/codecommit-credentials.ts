@@ -17,7 +17,8 @@ export interface CodeCommitRemote {
   path: string;
 }
 
-const CODECOMMIT_HTTPS = /^https:\/\/(git-codecommit(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?)(\/v1\/repos\/[A-Za-z0-9._-]+)$/;
+const CODECOMMIT_HTTPS =
+  /^https:\/\/(git-codecommit(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?)(\/v1\/repos\/[A-Za-z0-9._-]+)$/;
 
 /** The CodeCommit host, region and path of a clone URL, or undefined for any other URL. */
 export function parseCodeCommitUrl(url: string): CodeCommitRemote | undefined {
@@ -45,10 +46,26 @@ export async function codeCommitGitCredentials(
   const timestamp = signingTimestamp(now);
   const scope = `${timestamp.slice(0, 8)}/${remote.region}/codecommit/aws4_request`;
   const canonicalRequest = `GIT\n${remote.path}\n\nhost:${remote.host}\n\nhost\n`;
-  const stringToSign = ['AWS4-HMAC-SHA256', timestamp, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    timestamp,
+    scope,
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
   // signString derives the SigV4 signing key (date/region/service chain) and HMACs the string.
-  const signer = new SignatureV4({ credentials, region: remote.region, service: 'codecommit', sha256: Hash.bind(null, 'sha256') });
-  const signature = await signer.sign(stringToSign, { signingDate: now, signingRegion: remote.region, signingService: 'codecommit' });
-  const username = credentials.sessionToken ? `${credentials.accessKeyId}%${credentials.sessionToken}` : credentials.accessKeyId;
+  const signer = new SignatureV4({
+    credentials,
+    region: remote.region,
+    service: 'codecommit',
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const signature = await signer.sign(stringToSign, {
+    signingDate: now,
+    signingRegion: remote.region,
+    signingService: 'codecommit',
+  });
+  const username = credentials.sessionToken
+    ? `${credentials.accessKeyId}%${credentials.sessionToken}`
+    : credentials.accessKeyId;
   return { username, password: `${timestamp}Z${signature}` };
 }

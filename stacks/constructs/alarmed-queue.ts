@@ -6,13 +6,24 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
 
+export interface AlarmedQueueProps {
+  name: string;
+  /** Told when the queue starts and stops holding messages. */
+  alarmTopicArn: string;
+}
+
 export class AlarmedQueue extends Construct {
   readonly queue: SqsQueue;
   readonly alarm: CloudwatchMetricAlarm;
 
-  constructor(scope: Construct, id: string, name: string, alarmTopicArn: string) {
+  constructor(scope: Construct, id: string, props: AlarmedQueueProps) {
     super(scope, id);
-    this.queue = new SqsQueue(this, 'queue', { name, sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 });
+    const { name, alarmTopicArn } = props;
+    this.queue = new SqsQueue(this, 'queue', {
+      name,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
     this.alarm = new CloudwatchMetricAlarm(this, 'depth-alarm', {
       alarmName: `${name}-not-empty`,
       alarmDescription: `Messages in ${name}: events leakscan could not process. Inspect, fix, then redrive or purge.`,

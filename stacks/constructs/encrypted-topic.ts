@@ -23,9 +23,14 @@ export class EncryptedTopic extends Construct {
     const arn = this.topic.arn;
     new SnsTopicPolicy(this, 'policy', {
       arn,
-      policy: policyDocument(denyInsecureTransport('sns:Publish', arn), ...(props.publishers ?? []).map((p) => ({ ...p, Resource: arn }))),
+      policy: policyDocument(
+        denyInsecureTransport('sns:Publish', arn),
+        ...(props.publishers ?? []).map((p) => ({ ...p, Resource: arn })),
+      ),
     });
-    props.emails.forEach((endpoint, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: arn, protocol: 'email', endpoint }));
+    props.emails.forEach(
+      (endpoint, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: arn, protocol: 'email', endpoint }),
+    );
   }
 
   get arn(): string {

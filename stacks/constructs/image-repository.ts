@@ -6,13 +6,20 @@ import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Construct } from 'constructs';
 
+export interface ImageRepositoryProps {
+  name: string;
+  /** How many images the lifecycle policy keeps; older ones expire. */
+  keepImages: number;
+}
+
 export class ImageRepository extends Construct {
   readonly repository: EcrRepository;
 
-  constructor(scope: Construct, id: string, name: string, keepImages: number) {
+  constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
     super(scope, id);
+    const { keepImages } = props;
     this.repository = new EcrRepository(this, 'repository', {
-      name,
+      name: props.name,
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
       // The AWS managed key (aws/ecr): Fargate pulls through ECR's own grant, no key policy to maintain.

@@ -27,7 +27,11 @@ export class ServiceRole extends Construct {
         Condition: props.trustConditions,
       }),
     });
-    this.policy = new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.id, policy: policyDocument(...props.statements) });
+    this.policy = new IamRolePolicy(this, 'policy', {
+      name: 'least-privilege',
+      role: this.role.id,
+      policy: policyDocument(...props.statements),
+    });
   }
 
   get arn(): string {

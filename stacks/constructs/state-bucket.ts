@@ -10,26 +10,45 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { stackOf } from '../base';
 import { EncryptionKey } from './encryption-key';
 import { denyInsecureTransport, policyDocument } from './policy';
+
+export interface StateBucketProps {
+  bucketName: string;
+  /** The S3 backends name the key by this alias, so they need no account id. */
+  keyAlias: string;
+  accountRoot: string;
+}
 
 export class StateBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly key: EncryptionKey;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    const { bucket: name, kmsAlias } = stackOf(this).config.state;
-    this.key = new EncryptionKey(this, 'key', { description: `Terraform state in s3://${name}`, alias: kmsAlias });
+    const name = props.bucketName;
+    this.key = new EncryptionKey(this, 'key', {
+      description: `Terraform state in s3://${name}`,
+      alias: props.keyAlias,
+      accountRoot: props.accountRoot,
+    });
     // State is the one thing `terraform destroy` must never take with it.
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: name, forceDestroy: false, lifecycle: { preventDestroy: true } });
+    this.bucket = new S3Bucket(this, 'bucket', {
+      bucket: name,
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
     const bucket = this.bucket.id;
 
     new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket,

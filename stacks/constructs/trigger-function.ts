@@ -1,6 +1,6 @@
 /**
  * The trigger Lambda (nodejs22.x on arm64): the esbuild bundle as a TerraformAsset archive, JSON logs
- * in a log group with retention, X-Ray tracing, reserved concurrency, and asynchronous invocations that
+ * in a log group with retention, X-Ray tracing, opt-in reserved concurrency, and asynchronous invocations that
  * retry and then land in the on-failure queue. Its role adds to the caller's statements only what any
  * function needs: its own logs, traces, and sending to its on-failure queue.
  */
@@ -8,7 +8,6 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { stackOf } from '../base';
 import { logGroup, logStreamsArn } from './log-group';
 import type { Statement } from './policy';
 import { ServiceRole } from './service-role';
@@ -21,6 +20,13 @@ export interface TriggerFunctionProps {
   statements: Statement[];
   /** Async invocations that exhaust their retries go here (and the handler sends unprocessable events here). */
   onFailureQueueArn: string;
+  /** Confused-deputy guard: only Lambda in this account may assume the function's role. */
+  account: string;
+  logRetentionDays: number;
+  /** Opt-in: a reservation fails on accounts whose concurrency quota cannot spare it. */
+  reservedConcurrency?: number;
+  /** Asynchronous invocations: retries (AWS allows 0-2) and the age after which an event goes to the queue. */
+  asyncInvoke: { maxRetryAttempts: number; maxEventAgeSeconds: number };
 }
 
 export class TriggerFunction extends Construct {
@@ -29,20 +35,28 @@ export class TriggerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: TriggerFunctionProps) {
     super(scope, id);
-    const stack = stackOf(this);
-    const { trigger } = stack.config;
     const code = new TerraformAsset(this, 'code', { path: props.bundleDir, type: AssetType.ARCHIVE });
-    const logs = logGroup(this, 'logs', `/aws/lambda/${props.name}`);
+    const logs = logGroup(this, 'logs', { name: `/aws/lambda/${props.name}`, retentionDays: props.logRetentionDays });
     this.role = new ServiceRole(this, 'role', {
       name: props.name,
       service: 'lambda.amazonaws.com',
-      trustConditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      trustConditions: { StringEquals: { 'aws:SourceAccount': props.account } },
       statements: [
         ...props.statements,
         { Sid: 'SendToOnFailureQueue', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: props.onFailureQueueArn },
-        { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logStreamsArn(logs) },
+        {
+          Sid: 'WriteOwnLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: logStreamsArn(logs),
+        },
         // X-Ray's write actions have no resource-level permissions: AWS requires "*".
-        { Sid: 'WriteTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        {
+          Sid: 'WriteTraces',
+          Effect: 'Allow',
+          Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          Resource: '*',
+        },
       ],
     });
     this.function = new LambdaFunction(this, 'function', {
@@ -57,7 +71,7 @@ export class TriggerFunction extends Construct {
       memorySize: 256,
       // A scheduled fan-out starts tasks paced at ~10/s: 5 minutes covers thousands of repositories.
       timeout: 300,
-      reservedConcurrentExecutions: trigger.reservedConcurrency,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: logs.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
       environment: { variables: props.environment },
@@ -66,8 +80,8 @@ export class TriggerFunction extends Construct {
     });
     new LambdaFunctionEventInvokeConfig(this, 'async', {
       functionName: this.function.functionName,
-      maximumRetryAttempts: trigger.maxRetryAttempts,
-      maximumEventAgeInSeconds: trigger.maxEventAgeSeconds,
+      maximumRetryAttempts: props.asyncInvoke.maxRetryAttempts,
+      maximumEventAgeInSeconds: props.asyncInvoke.maxEventAgeSeconds,
       destinationConfig: { onFailure: { destination: props.onFailureQueueArn } },
     });
   }

@@ -5,7 +5,16 @@
  * and nothing else.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliIo, Main } from '../../../ops/lib/cli';
@@ -38,7 +47,14 @@ export interface Workspace {
 }
 
 export const s3Backend = (stack: string) => ({
-  s3: { bucket: 'leakscan-test-tfstate', key: `leakscan/${stack}.tfstate`, region: 'us-east-1', encrypt: true, kms_key_id: 'alias/leakscan-test-state', use_lockfile: true },
+  s3: {
+    bucket: 'leakscan-test-tfstate',
+    key: `leakscan/${stack}.tfstate`,
+    region: 'us-east-1',
+    encrypt: true,
+    kms_key_id: 'alias/leakscan-test-state',
+    use_lockfile: true,
+  },
 });
 
 /** Fills __FAKE_ACCESS_KEY_ID__ / __FAKE_SECRET_ACCESS_KEY[_n]__ with values generated now. */
@@ -49,7 +65,10 @@ function fillPlaceholders(text: string, values: Map<string, string>): string {
   });
 }
 
-export function makeWorkspace(stacks: Record<string, StackScenario>, manifest = join(FIXTURES, 'manifest.json')): Workspace {
+export function makeWorkspace(
+  stacks: Record<string, StackScenario>,
+  manifest = join(FIXTURES, 'manifest.json'),
+): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'leakscan-ops-'));
   const bin = join(dir, 'bin');
   const fixtures = join(dir, 'plan-fixtures');
@@ -68,7 +87,9 @@ export function makeWorkspace(stacks: Record<string, StackScenario>, manifest = 
   mkdirSync(cdktfOut);
   const raw = readFileSync(manifest, 'utf8');
   writeFileSync(join(cdktfOut, 'manifest.json'), raw);
-  for (const [name, entry] of Object.entries(JSON.parse(raw).stacks as Record<string, { workingDirectory: string; synthesizedStackPath: string }>)) {
+  for (const [name, entry] of Object.entries(
+    JSON.parse(raw).stacks as Record<string, { workingDirectory: string; synthesizedStackPath: string }>,
+  )) {
     mkdirSync(join(cdktfOut, entry.workingDirectory), { recursive: true });
     const backend = stacks[name]?.backend ?? s3Backend(name);
     writeFileSync(join(cdktfOut, entry.synthesizedStackPath), JSON.stringify({ terraform: { backend }, resource: {} }));
@@ -78,7 +99,13 @@ export function makeWorkspace(stacks: Record<string, StackScenario>, manifest = 
   const logPath = join(dir, 'terraform-calls.jsonl');
   writeFileSync(configPath, JSON.stringify({ fixtures, stacks }));
   writeFileSync(logPath, '');
-  const env = { PATH: bin, HOME: dir, TF_STUB_CONFIG: configPath, TF_STUB_LOG: logPath, STUB_LOG: join(dir, 'tool-calls.jsonl') };
+  const env = {
+    PATH: bin,
+    HOME: dir,
+    TF_STUB_CONFIG: configPath,
+    TF_STUB_LOG: logPath,
+    STUB_LOG: join(dir, 'tool-calls.jsonl'),
+  };
   return {
     dir,
     bin,
@@ -106,7 +133,12 @@ export interface CliRun {
 }
 
 /** Runs a command's main function in this process with the workspace's PATH (real runner, stub tools). */
-export async function runInProcess(main: Main, argv: string[], ws: Workspace, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export async function runInProcess(
+  main: Main,
+  argv: string[],
+  ws: Workspace,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -122,11 +154,20 @@ export async function runInProcess(main: Main, argv: string[], ws: Workspace, en
 
 /** Runs `tsx ops/<command>.ts` as its own process, as `npm run <command>` does. */
 export function runCli(command: string, argv: string[], ws: Workspace, env: NodeJS.ProcessEnv = {}): CliRun {
-  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'ops', `${command}.ts`), ...argv], {
-    cwd: ws.dir,
-    env: { ...ws.env, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  return runOps(command, argv, ws.dir, { ...ws.env, ...env });
+}
+
+/** `tsx ops/<command>.ts` in `cwd` with exactly `env`; real terraform runs take minutes on a loaded machine. */
+export function runOps(command: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): CliRun {
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(ROOT, 'ops', `${command}.ts`), ...argv],
+    {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: 5 * 60_000,
+    },
+  );
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

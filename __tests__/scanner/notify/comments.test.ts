@@ -1,4 +1,9 @@
-import { CodeCommitClient, GetCommentsForPullRequestCommand, PostCommentForPullRequestCommand, type PostCommentForPullRequestCommandInput } from '@aws-sdk/client-codecommit';
+import {
+  CodeCommitClient,
+  GetCommentsForPullRequestCommand,
+  PostCommentForPullRequestCommand,
+  type PostCommentForPullRequestCommandInput,
+} from '@aws-sdk/client-codecommit';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   buildFindingComment,
@@ -10,20 +15,34 @@ import {
   MAX_FINDING_COMMENTS,
   postPullRequestComments,
   summaryKey,
-  type PullRequestRef,
+  trustedCommentAuthor,
+  trustedContents,
 } from '../../../scanner/notify/comments';
+import { MAX_PATH_CHARS } from '../../../scanner/notify/wording';
+import type { PullRequestScanRequest } from '../../../contracts/scan-request';
 import { finding, secretFinding } from '../../../testkit/findings';
 
-const PR: PullRequestRef = {
+const PR: PullRequestScanRequest = {
   repository: 'payments-service',
-  pullRequestId: '42',
-  destinationCommit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-  sourceCommit: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
+  mode: 'pr',
+  pullRequest: {
+    id: '42',
+    base: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+    head: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
+  },
 };
+/** AWS's documented example account; the role as the platform stack names it, under a path. */
+const ACCOUNT = '111122223333';
+const TASK_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/service/leakscan-dev-scanner-task`;
+/** What CodeCommit reports as the author of a comment the task posted with the role's credentials. */
+const TASK_SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/leakscan-dev-scanner-task/3f1c9a7e2b5d4c8f9a0b1c2d3e4f5a6b`;
+const trusted = trustedCommentAuthor(TASK_ROLE_ARN);
+const byTask = (content: string) => ({ content, authorArn: TASK_SESSION });
 const codecommit = mockClient(CodeCommitClient);
 const log = { warn: jest.fn(), error: jest.fn() };
 const client = () => new CodeCommitClient({ region: 'us-east-1' });
-const posted = (): PostCommentForPullRequestCommandInput[] => codecommit.commandCalls(PostCommentForPullRequestCommand).map((call) => call.args[0].input);
+const posted = (): PostCommentForPullRequestCommandInput[] =>
+  codecommit.commandCalls(PostCommentForPullRequestCommand).map((call) => call.args[0].input);
 
 beforeEach(() => {
   codecommit.reset();
@@ -44,8 +63,8 @@ describe('postPullRequestComments', () => {
     expect(first).toMatchObject({
       repositoryName: 'payments-service',
       pullRequestId: '42',
-      beforeCommitId: PR.destinationCommit,
-      afterCommitId: PR.sourceCommit,
+      beforeCommitId: PR.pullRequest.base,
+      afterCommitId: PR.pullRequest.head,
       location: { filePath: 'src/upload.ts', filePosition: 7, relativeFileVersion: 'AFTER' },
       clientRequestToken: clientRequestToken(PR, findingKey(keyId)),
     });
@@ -62,30 +81,87 @@ describe('postPullRequestComments', () => {
   it('reads every page of existing comments first and posts nothing twice', async () => {
     codecommit
       .on(GetCommentsForPullRequestCommand)
-      .resolvesOnce({ commentsForPullRequestData: [{ comments: [{ content: 'Looks good to me' }] }], nextToken: 'page-2' })
-      .resolvesOnce({ commentsForPullRequestData: [{ comments: [{ content: buildFindingComment(keyId) }, { content: buildSummaryComment(PR, [keyId]) }] }] });
-    const outcome = await postPullRequestComments(client(), PR, [keyId, secret], log);
+      .resolvesOnce({
+        commentsForPullRequestData: [{ comments: [{ content: 'Looks good to me' }] }],
+        nextToken: 'page-2',
+      })
+      .resolvesOnce({
+        commentsForPullRequestData: [
+          { comments: [byTask(buildFindingComment(keyId)), byTask(buildSummaryComment(PR, [keyId]))] },
+        ],
+      });
+    const outcome = await postPullRequestComments(client(), PR, [keyId, secret], log, trusted);
     const reads = codecommit.commandCalls(GetCommentsForPullRequestCommand);
     expect(reads).toHaveLength(2); // (the paginator reuses one input object, so only the last token is visible)
-    expect(reads[1]!.args[0].input).toMatchObject({ repositoryName: 'payments-service', pullRequestId: '42', nextToken: 'page-2' });
+    expect(reads[1]!.args[0].input).toMatchObject({
+      repositoryName: 'payments-service',
+      pullRequestId: '42',
+      nextToken: 'page-2',
+    });
     expect(outcome).toEqual({ posted: 1, alreadyPresent: 2, failed: 0 });
     expect(posted().map((p) => p.location?.filePosition)).toEqual([8]);
   });
 
   it('re-running on the same commit posts nothing; a new source commit gets a new summary only', async () => {
-    await postPullRequestComments(client(), PR, [keyId], log);
+    await postPullRequestComments(client(), PR, [keyId], log, trusted);
     const first = posted().map((p) => p.content!);
     codecommit.resetHistory();
-    codecommit.on(GetCommentsForPullRequestCommand).resolves({ commentsForPullRequestData: [{ comments: first.map((content) => ({ content })) }] });
-    expect(await postPullRequestComments(client(), PR, [keyId], log)).toEqual({ posted: 0, alreadyPresent: 2, failed: 0 });
-    const pushed = { ...PR, sourceCommit: 'b'.repeat(40) };
-    expect(await postPullRequestComments(client(), pushed, [keyId], log)).toEqual({ posted: 1, alreadyPresent: 1, failed: 0 });
+    codecommit
+      .on(GetCommentsForPullRequestCommand)
+      .resolves({ commentsForPullRequestData: [{ comments: first.map(byTask) }] });
+    expect(await postPullRequestComments(client(), PR, [keyId], log, trusted)).toEqual({
+      posted: 0,
+      alreadyPresent: 2,
+      failed: 0,
+    });
+    const pushed = { ...PR, pullRequest: { ...PR.pullRequest, head: 'b'.repeat(40) } };
+    expect(await postPullRequestComments(client(), pushed, [keyId], log, trusted)).toEqual({
+      posted: 1,
+      alreadyPresent: 1,
+      failed: 0,
+    });
     expect(posted().at(-1)!.content).toContain(`\`leakscan-${summaryKey(pushed)}\``);
+  });
+
+  it('ignores markers in comments by anyone but the task role: a PR author cannot silence leakscan', async () => {
+    const hostile = `arn:aws:iam::${ACCOUNT}:user/pr-author`;
+    codecommit.on(GetCommentsForPullRequestCommand).resolves({
+      commentsForPullRequestData: [
+        {
+          comments: [
+            { content: buildFindingComment(keyId), authorArn: hostile },
+            { content: `\`leakscan-${summaryKey(PR)}\``, authorArn: hostile },
+            { content: buildFindingComment(secret), authorArn: TASK_SESSION },
+          ],
+        },
+      ],
+    });
+    const outcome = await postPullRequestComments(client(), PR, [keyId, secret], log, trusted);
+    expect(outcome).toEqual({ posted: 2, alreadyPresent: 1, failed: 0 });
+    expect(posted().map((p) => p.clientRequestToken)).toEqual([
+      clientRequestToken(PR, findingKey(keyId)),
+      clientRequestToken(PR, summaryKey(PR)),
+    ]);
+  });
+
+  it('without a trusted author counts no marker (repeats rather than being silenced)', async () => {
+    codecommit
+      .on(GetCommentsForPullRequestCommand)
+      .resolves({ commentsForPullRequestData: [{ comments: [byTask(buildFindingComment(keyId))] }] });
+    expect(await postPullRequestComments(client(), PR, [keyId], log)).toEqual({
+      posted: 2,
+      alreadyPresent: 0,
+      failed: 0,
+    });
   });
 
   it('falls back to a general comment when the line cannot take an inline comment', async () => {
     const rejected = Object.assign(new Error('position not in file'), { name: 'InvalidFilePositionException' });
-    codecommit.on(PostCommentForPullRequestCommand, { location: { filePath: 'src/upload.ts', filePosition: 7, relativeFileVersion: 'AFTER' } }).rejects(rejected);
+    codecommit
+      .on(PostCommentForPullRequestCommand, {
+        location: { filePath: 'src/upload.ts', filePosition: 7, relativeFileVersion: 'AFTER' },
+      })
+      .rejects(rejected);
     const outcome = await postPullRequestComments(client(), PR, [keyId], log);
     expect(outcome).toEqual({ posted: 2, alreadyPresent: 0, failed: 0 });
     const [inline, general] = posted();
@@ -93,7 +169,10 @@ describe('postPullRequestComments', () => {
     expect(general!.location).toBeUndefined();
     expect(general!.content).toContain('src/upload.ts:7');
     expect(general!.clientRequestToken).not.toBe(inline!.clientRequestToken);
-    expect(log.warn).toHaveBeenCalledWith('pr-comment-location-rejected', expect.objectContaining({ reason: 'InvalidFilePositionException' }));
+    expect(log.warn).toHaveBeenCalledWith(
+      'pr-comment-location-rejected',
+      expect.objectContaining({ reason: 'InvalidFilePositionException' }),
+    );
   });
 
   it('logs and counts a failed post, keeps going, and treats an idempotency mismatch as already posted', async () => {
@@ -104,11 +183,16 @@ describe('postPullRequestComments', () => {
       .resolves({});
     const outcome = await postPullRequestComments(client(), PR, [keyId, secret], log);
     expect(outcome).toEqual({ posted: 1, alreadyPresent: 1, failed: 1 });
-    expect(log.error).toHaveBeenCalledWith('pr-comment-failed', expect.objectContaining({ error: 'AccessDeniedException: denied' }));
+    expect(log.error).toHaveBeenCalledWith(
+      'pr-comment-failed',
+      expect.objectContaining({ error: 'AccessDeniedException: denied' }),
+    );
   });
 
   it('throws when existing comments cannot be read (posting blind could duplicate)', async () => {
-    codecommit.on(GetCommentsForPullRequestCommand).rejects(Object.assign(new Error('closed'), { name: 'PullRequestDoesNotExistException' }));
+    codecommit
+      .on(GetCommentsForPullRequestCommand)
+      .rejects(Object.assign(new Error('closed'), { name: 'PullRequestDoesNotExistException' }));
     await expect(postPullRequestComments(client(), PR, [keyId], log)).rejects.toThrow('closed');
     expect(posted()).toEqual([]);
   });
@@ -127,9 +211,53 @@ describe('postPullRequestComments', () => {
   });
 });
 
+describe('trustedCommentAuthor', () => {
+  it('trusts any session of the task role, and only that role', () => {
+    expect(trusted(TASK_SESSION)).toBe(true);
+    expect(trusted(`arn:aws:sts::${ACCOUNT}:assumed-role/leakscan-dev-scanner-task/ecs-task-2`)).toBe(true);
+    for (const other of [
+      undefined,
+      '',
+      `arn:aws:iam::${ACCOUNT}:user/pr-author`,
+      `arn:aws:iam::${ACCOUNT}:role/service/leakscan-dev-scanner-task`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/leakscan-dev-scanner-task-copy/s1`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/developer/leakscan-dev-scanner-task`,
+      `arn:aws:sts::444455556666:assumed-role/leakscan-dev-scanner-task/s1`,
+      `arn:aws-cn:sts::${ACCOUNT}:assumed-role/leakscan-dev-scanner-task/s1`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/leakscan-dev-scanner-task/`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/leakscan-dev-scanner-task/s1/extra`,
+    ]) {
+      expect({ other, trusted: trusted(other) }).toEqual({ other, trusted: false });
+    }
+  });
+
+  it('follows the partition and account of the role it is given', () => {
+    const gov = trustedCommentAuthor('arn:aws-us-gov:iam::444455556666:role/scanner');
+    expect(gov('arn:aws-us-gov:sts::444455556666:assumed-role/scanner/s1')).toBe(true);
+    expect(gov('arn:aws:sts::444455556666:assumed-role/scanner/s1')).toBe(false);
+  });
+
+  it('trusts nobody when the role ARN is missing or is not a role ARN', () => {
+    for (const roleArn of [undefined, '', 'leakscan-dev-scanner-task', `arn:aws:iam::${ACCOUNT}:user/scanner`]) {
+      expect(trustedCommentAuthor(roleArn)(TASK_SESSION)).toBe(false);
+    }
+  });
+
+  it('keeps only the trusted comments’ contents', () => {
+    const comments = [
+      { content: 'hostile `leakscan-summary x`', authorArn: `arn:aws:iam::${ACCOUNT}:user/pr-author` },
+      { authorArn: TASK_SESSION },
+      byTask('ours'),
+    ];
+    expect(trustedContents(comments, trusted)).toEqual(['ours']);
+  });
+});
+
 describe('comment text', () => {
   it('keeps the summary under CodeCommit’s size limit, summarising the rest', () => {
-    const many = Array.from({ length: 400 }, (_, i) => finding({ file: `deeply/nested/directory/structure/module-${i}/settings.ts` }));
+    const many = Array.from({ length: 400 }, (_, i) =>
+      finding({ file: `deeply/nested/directory/structure/module-${i}/settings.ts` }),
+    );
     const summary = buildSummaryComment(PR, many);
     expect(summary.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
     expect(summary).toMatch(/\| … and \d+ more \| \| \|/);
@@ -140,5 +268,16 @@ describe('comment text', () => {
     const f = finding({ file: 'docs/my notes.md' });
     expect(existingKeys([buildFindingComment(f)])).toEqual(new Set([findingKey(f)]));
     expect(existingKeys(['`leakscan-finding` mentioned in passing', 'plain text'])).toEqual(new Set());
+  });
+
+  it(`cuts names over ${MAX_PATH_CHARS} characters, so a hostile name cannot push a comment over the limit`, () => {
+    // Every character becomes a 6-character escape: 4,000 of them would need 24,000.
+    const f = finding({ file: `${'\u202e'.repeat(4000)}.env` });
+    const comment = buildFindingComment(f);
+    expect(comment.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
+    expect(comment).toContain(`\`${'\\u202e'.repeat(MAX_PATH_CHARS)}…:7\``);
+    expect(comment).not.toContain('\u202e');
+    expect(existingKeys([comment])).toEqual(new Set([findingKey(f)]));
+    expect(findingKey(f)).toMatch(/^finding [0-9a-f]+ sha256-[0-9a-f]{64}$/);
   });
 });

@@ -1,15 +1,25 @@
-import { buildFindingsMessage, buildSubject, MACHINE_PROTOCOLS, MACHINE_SCHEMA, SNS_MESSAGE_LIMIT_BYTES, type MachinePayload } from '../../../scanner/notify/message';
-import type { ScanContext } from '../../../scanner/notify/text';
+import {
+  buildFindingsMessage,
+  buildSubject,
+  MACHINE_PROTOCOLS,
+  MACHINE_SCHEMA,
+  SNS_MESSAGE_LIMIT_BYTES,
+  type MachinePayload,
+} from '../../../scanner/notify/message';
+import type { ScanContext } from '../../../scanner/notify/wording';
 import { finding, report, secretFinding } from '../../../testkit/findings';
 
 const PR: ScanContext = {
   repository: 'payments-service',
   mode: 'pr',
-  pullRequestId: '42',
-  sourceCommit: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
-  destinationCommit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  pullRequest: {
+    id: '42',
+    base: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+    head: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
+  },
   region: 'us-east-1',
 };
+const FULL: ScanContext = { repository: 'payments-service', mode: 'full', region: 'us-east-1' };
 
 function parse(message: string): Record<string, string> {
   return JSON.parse(message) as Record<string, string>;
@@ -18,15 +28,24 @@ function parse(message: string): Record<string, string> {
 describe('buildFindingsMessage', () => {
   const keyId = finding();
   const secret = secretFinding();
-  const account = finding({ kind: 'aws-account-id', ruleId: 'aws-account-id', severity: 'medium', file: 'infra/main.tf', line: 3 });
+  const account = finding({
+    kind: 'aws-account-id',
+    ruleId: 'aws-account-id',
+    severity: 'medium',
+    file: 'infra/main.tf',
+    line: 3,
+  });
   const built = buildFindingsMessage(PR, report([account, keyId, secret]));
   const structured = parse(built.message);
 
   it('names repository, PR and count in an ASCII subject under 100 characters', () => {
     expect(built.subject).toBe('leakscan: 3 possible leaked credentials in PR #42 of payments-service');
     expect(buildSubject(PR, 1)).toBe('leakscan: 1 possible leaked credential in PR #42 of payments-service');
-    expect(buildSubject({ ...PR, mode: 'full', pullRequestId: undefined }, 0)).toBe('leakscan: no leaked credentials in payments-service (full scan)');
-    const long = buildSubject({ ...PR, repository: 'r'.repeat(100), pullRequestId: '9'.repeat(19) }, 12345);
+    expect(buildSubject(FULL, 0)).toBe('leakscan: no leaked credentials in payments-service (full scan)');
+    const long = buildSubject(
+      { ...PR, repository: 'r'.repeat(100), pullRequest: { ...PR.pullRequest, id: '9'.repeat(19) } },
+      12345,
+    );
     expect(long.length).toBeLessThan(100);
     expect(long).toMatch(/^leakscan: 12345 possible leaked credentials in PR #9{19} of r+\.\.\.$/);
     expect(long).toMatch(/^[\x20-\x7e]+$/);
@@ -37,11 +56,22 @@ describe('buildFindingsMessage', () => {
     expect(structured.default).toBe(text);
     expect(text).toContain('leakscan found 3 possible leaked AWS credentials in pull request #42 of payments-service.');
     expect(text).toContain('Pull request:     #42 (commits 1a2b3c4d5e6f..9f2b6c1d0e4a)');
-    expect(text).toContain('Open:             https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/payments-service/pull-requests/42/details?region=us-east-1');
+    expect(text).toContain(
+      'Open:             https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/' +
+        'payments-service/pull-requests/42/details?region=us-east-1',
+    );
     expect(text).toContain('Highest severity: critical');
     // Most severe first; each entry with kind, file:line, masked value, commit and fingerprint.
     expect(text.indexOf('infra/main.tf:3')).toBeGreaterThan(text.indexOf('src/upload.ts:8'));
-    expect(text).toContain(`  1. AWS access key id [critical]\n     File:        src/upload.ts:7\n     Value:       ${keyId.masked}\n     Commit:      c0ffee000000\n     Fingerprint: ${keyId.fingerprint}`);
+    expect(text).toContain(
+      [
+        '  1. AWS access key id [critical]',
+        '     File:        src/upload.ts:7',
+        `     Value:       ${keyId.masked}`,
+        '     Commit:      c0ffee000000',
+        `     Fingerprint: ${keyId.fingerprint}`,
+      ].join('\n'),
+    );
     expect(text).toContain('deactivate it and create a new one');
     expect(text).toContain('Remove the value from the branch history');
     expect(text).toContain('`leakscan:allow`');
@@ -56,14 +86,28 @@ describe('buildFindingsMessage', () => {
       repository: 'payments-service',
       mode: 'pr',
       pullRequestId: '42',
-      sourceCommit: PR.sourceCommit,
-      destinationCommit: PR.destinationCommit,
+      sourceCommit: PR.pullRequest.head,
+      destinationCommit: PR.pullRequest.base,
       findingsCount: 3,
       highestSeverity: 'critical',
       omittedCount: 0,
     });
-    expect(payload.findings.map((f) => f.file + ':' + f.line)).toEqual(['src/upload.ts:7', 'src/upload.ts:8', 'infra/main.tf:3']);
-    expect(Object.keys(payload.findings[0]!).sort()).toEqual(['column', 'commit', 'file', 'fingerprint', 'kind', 'line', 'masked', 'ruleId', 'severity']);
+    expect(payload.findings.map((f) => f.file + ':' + f.line)).toEqual([
+      'src/upload.ts:7',
+      'src/upload.ts:8',
+      'infra/main.tf:3',
+    ]);
+    expect(Object.keys(payload.findings[0]!).sort()).toEqual([
+      'column',
+      'commit',
+      'file',
+      'fingerprint',
+      'kind',
+      'line',
+      'masked',
+      'ruleId',
+      'severity',
+    ]);
   });
 
   it('never carries a raw value, even when handed findings that still have one', () => {
@@ -82,8 +126,10 @@ describe('buildFindingsMessage', () => {
   });
 
   it('describes a clean scan (sent only when notifyClean is set)', () => {
-    const clean = buildFindingsMessage({ ...PR, mode: 'full', pullRequestId: undefined }, report([]));
-    expect(parse(clean.message).email).toContain('leakscan found no leaked AWS credentials in the default branch of payments-service.');
+    const clean = buildFindingsMessage(FULL, report([]));
+    expect(parse(clean.message).email).toContain(
+      'leakscan found no leaked AWS credentials in the default branch of payments-service.',
+    );
     expect(parse(clean.message).email).not.toContain('What to do');
     expect(clean.attributes.highestSeverity).toEqual({ DataType: 'String', StringValue: 'none' });
     expect(clean.attributes.pullRequestId).toBeUndefined();
@@ -91,12 +137,21 @@ describe('buildFindingsMessage', () => {
 });
 
 describe('size limit', () => {
-  const many = Array.from({ length: 3000 }, (_, i) => finding({ file: `src/generated/module-${i}/credentials.ts`, line: i + 1, severity: i % 7 === 0 ? 'high' : 'critical' }));
+  const many = Array.from({ length: 3000 }, (_, i) =>
+    finding({
+      file: `src/generated/module-${i}/credentials.ts`,
+      line: i + 1,
+      severity: i % 7 === 0 ? 'high' : 'critical',
+    }),
+  );
   const built = buildFindingsMessage(PR, report(many));
   const structured = parse(built.message);
 
   it('stays under 256 KB including attributes by listing fewer findings and summarising the rest', () => {
-    const attributeBytes = Object.entries(built.attributes).reduce((n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue), 0);
+    const attributeBytes = Object.entries(built.attributes).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue),
+      0,
+    );
     expect(Buffer.byteLength(built.message) + attributeBytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
     expect(built.listedCount).toBeGreaterThan(50);
     expect(built.listedCount).toBeLessThan(many.length);
@@ -113,7 +168,10 @@ describe('size limit', () => {
   it('fills the budget: a smaller limit lists fewer, a larger one more, each within its limit', () => {
     const limit = 40_000;
     const small = buildFindingsMessage(PR, report(many), limit);
-    const attributeBytes = Object.entries(small.attributes).reduce((n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue), 0);
+    const attributeBytes = Object.entries(small.attributes).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue),
+      0,
+    );
     expect(Buffer.byteLength(small.message) + attributeBytes).toBeLessThanOrEqual(limit);
     // Close to the limit: less than two more entries' worth of room is left unused.
     const perFinding = Buffer.byteLength(built.message) / built.listedCount;

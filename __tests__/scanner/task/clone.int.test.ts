@@ -3,11 +3,24 @@
  * runs through a wrapper on PATH that records its argv, so the tests can check what reached git.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSampleRepository, type SampleRepository } from '../../../testkit/pipeline';
+import { encodeTaskEnv, type ScanRequest } from '../../../contracts/scan-request';
 import { CREDENTIAL_HELPER, CloneError, fetchForScan, type FetchOptions } from '../../../scanner/task/clone';
+import { GitTimeoutError } from '../../../scanner/sources/git-runner';
+import { buildCli, runCli } from '../../../testkit/leakscan-cli';
 
 let dir: string;
 let argvLog: string;
@@ -15,7 +28,13 @@ let wrapperPath: string;
 let sample: SampleRepository;
 
 function gitIn(cwd: string, args: string[], input?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', input, stdio: 'pipe', env: { ...env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir } });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    input,
+    stdio: 'pipe',
+    env: { ...env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir },
+  });
 }
 
 /** argv of every git invocation since the last call, NUL-separated per argument. */
@@ -29,10 +48,16 @@ function takeInvocations(): string[][] {
     .map((entry) => entry.split('\0').slice(0, -1));
 }
 
+const FULL: ScanRequest = { repository: 'payments-service', mode: 'full' };
+
+function prTarget(base: string, head: string): ScanRequest {
+  return { repository: 'payments-service', mode: 'pr', pullRequest: { id: '7', base, head } };
+}
+
 function options(overrides: Partial<FetchOptions> = {}): FetchOptions {
   return {
     cloneUrl: `file://${sample.path}`,
-    target: { mode: 'pr', sourceCommit: sample.sourceCommit, destinationCommit: sample.destinationCommit },
+    target: prTarget(sample.destinationCommit, sample.sourceCommit),
     tmpRoot: join(dir, 'scratch'),
     path: wrapperPath,
     ...overrides,
@@ -44,7 +69,11 @@ beforeAll(() => {
   execFileSync('mkdir', ['-p', join(dir, 'bin'), join(dir, 'scratch'), join(dir, 'repos')]);
   argvLog = join(dir, 'argv.log');
   const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(dir, 'bin', 'git'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> '${argvLog}'\nprintf '\\n\\001\\n' >> '${argvLog}'\nexec ${realGit} "$@"\n`);
+  writeFileSync(
+    join(dir, 'bin', 'git'),
+    `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> '${argvLog}'\n` +
+      `printf '\\n\\001\\n' >> '${argvLog}'\nexec ${realGit} "$@"\n`,
+  );
   chmodSync(join(dir, 'bin', 'git'), 0o755);
   wrapperPath = `${join(dir, 'bin')}:${process.env.PATH}`;
   sample = createSampleRepository(join(dir, 'repos'), 'payments-service', true);
@@ -94,9 +123,12 @@ describe('fetchForScan, PR mode', () => {
       expect(config('core.hooksPath')).toBe('/dev/null');
       expect(config('protocol.allow')).toBe('never');
       expect(config('protocol.file.allow')).toBe('always');
-      expect(() => gitIn(workspace.root, ['ls-remote', 'https://example.invalid/repo'], undefined, { ...process.env, GIT_TERMINAL_PROMPT: '0' })).toThrow(
-        /transport 'https' not allowed/,
-      );
+      expect(() =>
+        gitIn(workspace.root, ['ls-remote', 'https://example.invalid/repo'], undefined, {
+          ...process.env,
+          GIT_TERMINAL_PROMPT: '0',
+        }),
+      ).toThrow(/transport 'https' not allowed/);
     } finally {
       await workspace.cleanup();
     }
@@ -107,10 +139,19 @@ describe('fetchForScan, PR mode', () => {
     gitIn(repo.path, ['checkout', '--quiet', repo.sourceCommit]);
     writeFileSync(join(repo.path, '.leakscan.json'), JSON.stringify({ exclude: ['**'] }));
     gitIn(repo.path, ['add', '.leakscan.json']);
-    gitIn(repo.path, ['-c', 'user.name=PR', '-c', 'user.email=pr@example.com', 'commit', '--quiet', '-m', 'silence the scanner']);
+    gitIn(repo.path, [
+      '-c',
+      'user.name=PR',
+      '-c',
+      'user.email=pr@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'silence the scanner',
+    ]);
     const prHead = gitIn(repo.path, ['rev-parse', 'HEAD']).trim();
     gitIn(repo.path, ['checkout', '--quiet', 'main']);
-    const target = { mode: 'pr' as const, sourceCommit: prHead, destinationCommit: repo.destinationCommit };
+    const target = prTarget(repo.destinationCommit, prHead);
 
     const untrusted = await fetchForScan(options({ cloneUrl: `file://${repo.path}`, target }));
     expect(untrusted.settings).toEqual({});
@@ -118,9 +159,20 @@ describe('fetchForScan, PR mode', () => {
 
     writeFileSync(join(repo.path, '.leakscan.json'), JSON.stringify({ exclude: ['docs/**'] }));
     gitIn(repo.path, ['add', '.leakscan.json']);
-    gitIn(repo.path, ['-c', 'user.name=Lead', '-c', 'user.email=lead@example.com', 'commit', '--quiet', '-m', 'scanner settings']);
+    gitIn(repo.path, [
+      '-c',
+      'user.name=Lead',
+      '-c',
+      'user.email=lead@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'scanner settings',
+    ]);
     const trustedBase = gitIn(repo.path, ['rev-parse', 'HEAD']).trim();
-    const trusted = await fetchForScan(options({ cloneUrl: `file://${repo.path}`, target: { ...target, destinationCommit: trustedBase } }));
+    const trusted = await fetchForScan(
+      options({ cloneUrl: `file://${repo.path}`, target: prTarget(trustedBase, prHead) }),
+    );
     try {
       expect(readFileSync(trusted.settings.configFile!, 'utf8')).toBe(JSON.stringify({ exclude: ['docs/**'] }));
     } finally {
@@ -130,23 +182,29 @@ describe('fetchForScan, PR mode', () => {
 
   it('fails with a CloneError for a well-formed commit id the repository does not have', async () => {
     const missing = 'f'.repeat(40);
-    await expect(fetchForScan(options({ target: { mode: 'pr', sourceCommit: missing, destinationCommit: sample.destinationCommit } }))).rejects.toBeInstanceOf(CloneError);
+    await expect(fetchForScan(options({ target: prTarget(sample.destinationCommit, missing) }))).rejects.toBeInstanceOf(
+      CloneError,
+    );
   });
 
   const pwned = () => join(dir, 'pwned');
   it.each([
-    ['an --upload-pack option as commit', { sourceCommit: `--upload-pack=touch ${join(tmpdir(), 'pwned')}` }],
-    ['a -c core.sshCommand option as commit', { destinationCommit: '-c core.sshCommand=touch /tmp/pwned' }],
-    ['a branch name as commit', { sourceCommit: 'feature/s3-upload' }],
-    ['a revision expression as commit', { sourceCommit: 'HEAD~1' }],
+    ['an --upload-pack option as commit', { head: `--upload-pack=touch ${join(tmpdir(), 'pwned')}` }],
+    ['a -c core.sshCommand option as commit', { base: '-c core.sshCommand=touch /tmp/pwned' }],
+    ['a branch name as commit', { head: 'feature/s3-upload' }],
+    ['a revision expression as commit', { head: 'HEAD~1' }],
     ['an ext:: URL', { cloneUrl: `ext::sh -c touch% ${join(tmpdir(), 'pwned')}` }],
     ['a path-traversal URL', { cloneUrl: 'file:///tmp/../etc' }],
     ['an --upload-pack URL', { cloneUrl: '--upload-pack=touch /tmp/pwned' }],
     ['a URL with user info', { cloneUrl: 'https://user:secret@example.com/repo' }],
   ])('refuses %s before running git', async (_label, hostile) => {
-    const { cloneUrl, ...commits } = hostile as { cloneUrl?: string; sourceCommit?: string; destinationCommit?: string };
-    const base = options();
-    const attempt = fetchForScan({ ...base, ...(cloneUrl && { cloneUrl }), target: { ...(base.target as { mode: 'pr'; sourceCommit: string; destinationCommit: string }), ...commits } });
+    const { cloneUrl, ...commits } = hostile as { cloneUrl?: string; base?: string; head?: string };
+    const range = { base: sample.destinationCommit, head: sample.sourceCommit, ...commits };
+    const attempt = fetchForScan({
+      ...options(),
+      ...(cloneUrl && { cloneUrl }),
+      target: prTarget(range.base, range.head),
+    });
     await expect(attempt).rejects.toBeInstanceOf(CloneError);
     expect(takeInvocations()).toEqual([]);
     expect(existsSync(pwned())).toBe(false);
@@ -155,7 +213,7 @@ describe('fetchForScan, PR mode', () => {
 
 describe('fetchForScan, full mode', () => {
   it('fetches only the default branch head (depth 1) and scans its tree', async () => {
-    const workspace = await fetchForScan(options({ target: { mode: 'full' } }));
+    const workspace = await fetchForScan(options({ target: FULL }));
     try {
       expect(workspace.scan).toEqual({ tree: sample.destinationCommit });
       expect(gitIn(workspace.root, ['rev-list', '--count', '--all']).trim()).toBe('0'); // no refs: FETCH_HEAD only
@@ -168,32 +226,84 @@ describe('fetchForScan, full mode', () => {
   it('reports an empty repository as nothing to scan', async () => {
     const empty = join(dir, 'repos', 'empty-repo');
     execFileSync('git', ['init', '--quiet', empty]);
-    const workspace = await fetchForScan(options({ cloneUrl: `file://${empty}`, target: { mode: 'full' } }));
+    const workspace = await fetchForScan(options({ cloneUrl: `file://${empty}`, target: FULL }));
     expect(workspace.scan).toBeUndefined();
     await workspace.cleanup();
   });
 });
 
 describe('timeouts', () => {
-  /** A git that hangs silently on fetch (a stalled server). */
+  /** A git that hangs silently on fetch (a stalled server), through a child of its own. */
   function hangingGitPath(): string {
     const bin = join(dir, 'hanging-bin');
     execFileSync('mkdir', ['-p', bin]);
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do [ "$a" = fetch ] && exec sleep 30; done\nexec ${realGit} "$@"\n`);
+    writeFileSync(
+      join(bin, 'git'),
+      `#!/bin/sh\nfor a in "$@"; do [ "$a" = fetch ] && { sleep 30; exit 0; }; done\nexec ${realGit} "$@"\n`,
+    );
     chmodSync(join(bin, 'git'), 0o755);
     return `${bin}:${process.env.PATH}`;
   }
 
   it('kills a git process that stays silent longer than the inactivity timeout', async () => {
-    const attempt = fetchForScan(options({ path: hangingGitPath(), inactivityTimeoutMs: 300, target: { mode: 'full' } }));
-    await expect(attempt).rejects.toMatchObject({ name: 'CloneError', message: 'fetch failed', cause: expect.objectContaining({ message: expect.stringContaining('block timeout') }) });
+    const attempt = fetchForScan(options({ path: hangingGitPath(), inactivityTimeoutMs: 300, target: FULL }));
+    await expect(attempt).rejects.toMatchObject({
+      name: 'CloneError',
+      message: 'fetch timed out',
+      cause: expect.any(GitTimeoutError),
+    });
+    await expect(attempt).rejects.toMatchObject({
+      cause: { message: 'git fetch printed nothing for 300 ms (inactivity timeout)' },
+    });
   });
 
   it('aborts the whole fetch at the overall deadline', async () => {
-    const attempt = fetchForScan(options({ path: hangingGitPath(), totalTimeoutMs: 300, target: { mode: 'full' } }));
+    const attempt = fetchForScan(options({ path: hangingGitPath(), totalTimeoutMs: 300, target: FULL }));
     await expect(attempt).rejects.toMatchObject({ name: 'CloneError', message: 'fetch timed out' });
   });
+
+  /** Processes whose command line names `needle` (a remote helper names its URL). */
+  function processesNaming(needle: string): string[] {
+    return readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .flatMap((pid) => {
+        try {
+          const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+          return argv.includes(needle) ? [argv] : [];
+        } catch {
+          return []; // exited meanwhile
+        }
+      });
+  }
+
+  it('fails a PR fetch from a silent remote with "fetch timed out", leaving no git behind', async () => {
+    const sockets: Socket[] = [];
+    const closed: Array<Promise<void>> = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume(); // reads (and drops) the TLS hello, so the peer's end is seen
+      closed.push(new Promise((resolveClosed) => socket.on('close', () => resolveClosed())));
+    });
+    await new Promise<void>((resolveListening) => server.listen(0, '127.0.0.1', resolveListening));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1/repos/x`;
+    try {
+      const attempt = fetchForScan(options({ cloneUrl: url, path: process.env.PATH!, inactivityTimeoutMs: 1_000 }));
+      await expect(attempt).rejects.toMatchObject({
+        name: 'CloneError',
+        message: 'fetch timed out',
+        cause: expect.any(GitTimeoutError),
+      });
+      // git-remote-https had connected; killing the process group closed its connection and nothing
+      // that names the URL is left running.
+      expect(sockets.length).toBeGreaterThan(0);
+      await Promise.all(closed);
+      expect(processesNaming(url)).toEqual([]);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    }
+  }, 20_000);
 });
 
 describe('credentials', () => {
@@ -206,12 +316,51 @@ describe('credentials', () => {
     expect(argv).not.toContain(credentials.password);
     expect(argv).not.toContain(credentials.username);
 
-    const filled = gitIn(dir, ['-c', `credential.helper=${CREDENTIAL_HELPER}`, 'credential', 'fill'], 'protocol=https\nhost=git-codecommit.us-east-1.amazonaws.com\n\n', {
-      ...process.env,
-      LEAKSCAN_GIT_USERNAME: credentials.username,
-      LEAKSCAN_GIT_PASSWORD: credentials.password,
-    });
+    const filled = gitIn(
+      dir,
+      ['-c', `credential.helper=${CREDENTIAL_HELPER}`, 'credential', 'fill'],
+      'protocol=https\nhost=git-codecommit.us-east-1.amazonaws.com\n\n',
+      {
+        ...process.env,
+        LEAKSCAN_GIT_USERNAME: credentials.username,
+        LEAKSCAN_GIT_PASSWORD: credentials.password,
+      },
+    );
     expect(filled).toContain(`username=${credentials.username}\n`);
     expect(filled).toContain(`password=${credentials.password}\n`);
+  });
+});
+
+describe('the shipped task', () => {
+  it('logs a failed fetch with its error class names and git’s own reason (the bundle keeps class names)', () => {
+    const missing = join(dir, 'no-such-repository');
+    const taskEnv = encodeTaskEnv({
+      request: FULL,
+      cloneUrl: `file://${missing}`,
+      findingsTopicArn: 'arn:aws:sns:us-east-1:000000000000:findings',
+      notifyClean: false,
+    });
+    const env = {
+      PATH: process.env.PATH!,
+      HOME: dir,
+      TMPDIR: join(dir, 'scratch'),
+      AWS_REGION: 'us-east-1',
+      ...taskEnv,
+    };
+    const run = runCli(buildCli(), ['task'], { env });
+    expect(run.code).toBe(2);
+    const failed = run.stdout.split('\n').flatMap((line) => (line.includes('"task-failed"') ? [JSON.parse(line)] : []));
+    expect(failed).toEqual([
+      expect.objectContaining({
+        error: {
+          name: 'CloneError',
+          message: 'fetch failed',
+          cause: {
+            name: 'GitError',
+            message: `'${missing}' does not appear to be a git repository (git fetch exited 128)`,
+          },
+        },
+      }),
+    ]);
   });
 });

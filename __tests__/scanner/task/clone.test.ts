@@ -4,13 +4,16 @@ const id = (c: string) => c.repeat(40);
 const ZERO = id('0');
 
 describe('repositoryConfig', () => {
-  it('allows exactly the clone URL’s transport, disables hooks and makes a blob-less partial clone in PR mode', () => {
+  it('allows exactly the clone URL’s transport, disables hooks, makes a blob-less partial clone in PR mode', () => {
     const config = repositoryConfig('https://git-codecommit.us-east-1.amazonaws.com/v1/repos/payments-service', true);
     expect(config).toContain('[protocol]\n\tallow = never\n[protocol "https"]\n\tallow = always\n');
     expect(config).not.toContain('[protocol "file"]');
     expect(config).toContain('\thooksPath = /dev/null\n');
     expect(config).toContain('\tfsmonitor = false\n');
-    expect(config).toContain('[remote "origin"]\n\turl = https://git-codecommit.us-east-1.amazonaws.com/v1/repos/payments-service\n\tpromisor = true\n\tpartialclonefilter = blob:none\n');
+    expect(config).toContain(
+      '[remote "origin"]\n\turl = https://git-codecommit.us-east-1.amazonaws.com/v1/repos/payments-service\n' +
+        '\tpromisor = true\n\tpartialclonefilter = blob:none\n',
+    );
     expect(config).toContain('[extensions]\n\tpartialClone = origin\n');
     expect(config).toContain('repositoryformatversion = 1');
   });

@@ -24,13 +24,21 @@ describe('parseCodeCommitUrl', () => {
       region: 'eu-west-1',
       path: '/v1/repos/payments-service',
     });
-    expect(parseCodeCommitUrl('https://git-codecommit-fips.us-east-1.amazonaws.com/v1/repos/r')?.region).toBe('us-east-1');
-    expect(parseCodeCommitUrl('https://git-codecommit.cn-north-1.amazonaws.com.cn/v1/repos/r')?.host).toBe('git-codecommit.cn-north-1.amazonaws.com.cn');
+    expect(parseCodeCommitUrl('https://git-codecommit-fips.us-east-1.amazonaws.com/v1/repos/r')?.region).toBe(
+      'us-east-1',
+    );
+    expect(parseCodeCommitUrl('https://git-codecommit.cn-north-1.amazonaws.com.cn/v1/repos/r')?.host).toBe(
+      'git-codecommit.cn-north-1.amazonaws.com.cn',
+    );
   });
 
-  it.each(['file:///tmp/repo', 'https://example.com/v1/repos/r', 'https://git-codecommit.us-east-1.amazonaws.com.evil.example/v1/repos/r', 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/r/../x'])(
-    'does not treat %s as CodeCommit (no credentials are sent there)',
-    (url) => expect(parseCodeCommitUrl(url)).toBeUndefined(),
+  it.each([
+    'file:///tmp/repo',
+    'https://example.com/v1/repos/r',
+    'https://git-codecommit.us-east-1.amazonaws.com.evil.example/v1/repos/r',
+    'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/r/../x',
+  ])('does not treat %s as CodeCommit (no credentials are sent there)', (url) =>
+    expect(parseCodeCommitUrl(url)).toBeUndefined(),
   );
 });
 
@@ -52,7 +60,9 @@ describe('codeCommitGitCredentials', () => {
   it('matches the password botocore computes for git-remote-codecommit (same seeded fake credentials)', async () => {
     // Computed once with botocore's SigV4Auth exactly as git_remote_codecommit.sign() calls it.
     const botocore = '20260304T101522Z478d502c0247deb8f4a49ef64af4047034eed305199abe4fcbc30181af7634f5';
-    expect((await codeCommitGitCredentials(remote, { accessKeyId, secretAccessKey, sessionToken }, now)).password).toBe(botocore);
+    expect((await codeCommitGitCredentials(remote, { accessKeyId, secretAccessKey, sessionToken }, now)).password).toBe(
+      botocore,
+    );
   });
 
   it('uses the bare access key id without a session token, and the signature depends on region, path and time', async () => {
@@ -62,8 +72,10 @@ describe('codeCommitGitCredentials', () => {
     const signatures = new Set([
       longTerm.password,
       (await codeCommitGitCredentials(other, { accessKeyId, secretAccessKey }, now)).password,
-      (await codeCommitGitCredentials({ ...remote, path: '/v1/repos/other' }, { accessKeyId, secretAccessKey }, now)).password,
-      (await codeCommitGitCredentials(remote, { accessKeyId, secretAccessKey }, new Date(now.getTime() + 1000))).password,
+      (await codeCommitGitCredentials({ ...remote, path: '/v1/repos/other' }, { accessKeyId, secretAccessKey }, now))
+        .password,
+      (await codeCommitGitCredentials(remote, { accessKeyId, secretAccessKey }, new Date(now.getTime() + 1000)))
+        .password,
     ]);
     expect(signatures.size).toBe(4);
     expect([...signatures].join('')).not.toContain(secretAccessKey);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TASK_ENV } from '../../../contracts/env';
-import { readTaskConfig, TaskConfigError } from '../../../scanner/task/config';
+import { DEFAULT_SCAN_TIMEOUT_SECONDS, readTaskConfig, TaskConfigError } from '../../../scanner/task/config';
 
 const sha = () => randomBytes(20).toString('hex');
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:leakscan-findings';
@@ -32,22 +32,38 @@ describe('readTaskConfig', () => {
   it('reads a PR configuration', () => {
     const env = prEnv({ [TASK_ENV.notifyClean]: 'true' });
     expect(readTaskConfig(env)).toEqual({
-      mode: 'pr',
-      repository: 'payments-service',
+      request: {
+        repository: 'payments-service',
+        mode: 'pr',
+        pullRequest: { id: '42', base: env[TASK_ENV.destinationCommit], head: env[TASK_ENV.sourceCommit] },
+      },
       cloneUrl: env[TASK_ENV.cloneUrl],
       findingsTopicArn: TOPIC,
       notifyClean: true,
-      pullRequest: { pullRequestId: '42', sourceCommit: env[TASK_ENV.sourceCommit], destinationCommit: env[TASK_ENV.destinationCommit] },
+      scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_SECONDS * 1000,
     });
   });
 
   it('reads a full-scan configuration without PR fields and defaults notifyClean to false', () => {
-    const env = prEnv({ [TASK_ENV.mode]: 'full', [TASK_ENV.sourceCommit]: undefined, [TASK_ENV.destinationCommit]: undefined, [TASK_ENV.pullRequestId]: undefined });
-    expect(readTaskConfig(env)).toEqual({ mode: 'full', repository: 'payments-service', cloneUrl: env[TASK_ENV.cloneUrl], findingsTopicArn: TOPIC, notifyClean: false });
+    const env = prEnv({
+      [TASK_ENV.mode]: 'full',
+      [TASK_ENV.sourceCommit]: undefined,
+      [TASK_ENV.destinationCommit]: undefined,
+      [TASK_ENV.pullRequestId]: undefined,
+    });
+    expect(readTaskConfig(env)).toEqual({
+      request: { repository: 'payments-service', mode: 'full' },
+      cloneUrl: env[TASK_ENV.cloneUrl],
+      findingsTopicArn: TOPIC,
+      notifyClean: false,
+      scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_SECONDS * 1000,
+    });
   });
 
   it('accepts file:// clone URLs for local runs and tests', () => {
-    expect(readTaskConfig(prEnv({ [TASK_ENV.cloneUrl]: 'file:///tmp/leakscan-e2e/payments-service' })).cloneUrl).toBe('file:///tmp/leakscan-e2e/payments-service');
+    expect(readTaskConfig(prEnv({ [TASK_ENV.cloneUrl]: 'file:///tmp/leakscan-e2e/payments-service' })).cloneUrl).toBe(
+      'file:///tmp/leakscan-e2e/payments-service',
+    );
   });
 
   it.each([
@@ -58,12 +74,19 @@ describe('readTaskConfig', () => {
     ['a revision expression', `${'a'.repeat(40)}^`],
     ['a range', `${'a'.repeat(40)}..${'b'.repeat(40)}`],
   ])('refuses %s as a commit id', (_label, value) => {
-    expect(problemsOf(prEnv({ [TASK_ENV.sourceCommit]: value }))).toEqual([`${TASK_ENV.sourceCommit}: must be a 40-character lowercase hex commit id`]);
+    expect(problemsOf(prEnv({ [TASK_ENV.sourceCommit]: value }))).toEqual([
+      `${TASK_ENV.sourceCommit}: must be a 40-character lowercase hex commit id`,
+    ]);
   });
 
-  it.each(['../etc', 'repo/name', 'repo.git', '..', 'a'.repeat(101), '', 'name with space', 'x;rm -rf /'])('refuses repository name %j', (name) => {
-    expect(problemsOf(prEnv({ [TASK_ENV.repository]: name }))).toEqual([expect.stringMatching(new RegExp(`^${TASK_ENV.repository}: `))]);
-  });
+  it.each(['../etc', 'repo/name', 'repo.git', '..', 'a'.repeat(101), '', 'name with space', 'x;rm -rf /'])(
+    'refuses repository name %j',
+    (name) => {
+      expect(problemsOf(prEnv({ [TASK_ENV.repository]: name }))).toEqual([
+        expect.stringMatching(new RegExp(`^${TASK_ENV.repository}: `)),
+      ]);
+    },
+  );
 
   it.each([
     'ext::sh -c touch% /tmp/pwned',
@@ -78,13 +101,17 @@ describe('readTaskConfig', () => {
     '/tmp/relative-is-not-a-url',
     'https://example.com/repo\nurl = evil',
   ])('refuses clone URL %j', (url) => {
-    expect(problemsOf(prEnv({ [TASK_ENV.cloneUrl]: url }))).toEqual([expect.stringMatching(new RegExp(`^${TASK_ENV.cloneUrl}: `))]);
+    expect(problemsOf(prEnv({ [TASK_ENV.cloneUrl]: url }))).toEqual([
+      expect.stringMatching(new RegExp(`^${TASK_ENV.cloneUrl}: `)),
+    ]);
   });
 
   it('refuses a CodeCommit URL of another repository than the one it comments on', () => {
-    expect(problemsOf(prEnv({ [TASK_ENV.cloneUrl]: 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/other-service' }))).toEqual([
-      `${TASK_ENV.cloneUrl}: must be the CodeCommit URL of ${TASK_ENV.repository}`,
-    ]);
+    expect(
+      problemsOf(
+        prEnv({ [TASK_ENV.cloneUrl]: 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/other-service' }),
+      ),
+    ).toEqual([`${TASK_ENV.cloneUrl}: must be the CodeCommit URL of ${TASK_ENV.repository}`]);
   });
 
   it('says which variables are missing', () => {
@@ -101,13 +128,18 @@ describe('readTaskConfig', () => {
 
   it('refuses a bad mode, topic, PR id and flag, reporting every problem at once', () => {
     const problems = problemsOf(
-      prEnv({ [TASK_ENV.mode]: 'incremental', [TASK_ENV.findingsTopicArn]: 'arn:aws:sqs:us-east-1:111122223333:q', [TASK_ENV.pullRequestId]: '0x2a', [TASK_ENV.notifyClean]: 'yes' }),
+      prEnv({
+        [TASK_ENV.mode]: 'incremental',
+        [TASK_ENV.findingsTopicArn]: 'arn:aws:sqs:us-east-1:111122223333:q',
+        [TASK_ENV.pullRequestId]: '0x2a',
+        [TASK_ENV.notifyClean]: 'yes',
+      }),
     );
     expect(problems).toEqual(
       expect.arrayContaining([
         `${TASK_ENV.mode}: must be one of pr, full`,
         `${TASK_ENV.findingsTopicArn}: must be an SNS topic ARN`,
-        `${TASK_ENV.pullRequestId}: must be a pull request number`,
+        `${TASK_ENV.pullRequestId}: must be a decimal pull request id`,
         `${TASK_ENV.notifyClean}: must be "true" or "false"`,
       ]),
     );
@@ -115,11 +147,35 @@ describe('readTaskConfig', () => {
   });
 
   it('requires the PR fields in PR mode and never echoes values', () => {
-    const problems = problemsOf(prEnv({ [TASK_ENV.sourceCommit]: undefined, [TASK_ENV.pullRequestId]: undefined, [TASK_ENV.repository]: 'evil;`id`' }));
+    const problems = problemsOf(
+      prEnv({
+        [TASK_ENV.sourceCommit]: undefined,
+        [TASK_ENV.pullRequestId]: undefined,
+        [TASK_ENV.repository]: 'evil;`id`',
+      }),
+    );
     expect(problems).toEqual(
-      expect.arrayContaining([`${TASK_ENV.sourceCommit}: is not set`, `${TASK_ENV.pullRequestId}: is not set`, expect.stringMatching(new RegExp(`^${TASK_ENV.repository}: must be`))]),
+      expect.arrayContaining([
+        `${TASK_ENV.sourceCommit}: is not set`,
+        `${TASK_ENV.pullRequestId}: is not set`,
+        expect.stringMatching(new RegExp(`^${TASK_ENV.repository}: must be`)),
+      ]),
     );
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).not.toContain('evil');
+  });
+
+  it.each([
+    ['600', 600_000],
+    ['0.05', 50],
+    ['86400', 86_400_000],
+  ])('reads the scan deadline %s s as %d ms', (seconds, ms) => {
+    expect(readTaskConfig(prEnv({ [TASK_ENV.scanTimeoutSeconds]: seconds })).scanTimeoutMs).toBe(ms);
+  });
+
+  it.each(['0', '-1', '1e3', 'ten', '86401', '1.2345', ''])('refuses scan deadline %j with one problem', (seconds) => {
+    expect(problemsOf(prEnv({ [TASK_ENV.scanTimeoutSeconds]: seconds }))).toEqual([
+      expect.stringMatching(new RegExp(`^${TASK_ENV.scanTimeoutSeconds}: must be `)),
+    ]);
   });
 });

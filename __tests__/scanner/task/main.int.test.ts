@@ -1,8 +1,12 @@
 /**
- * runTask in-process against real git repositories, with SNS and CodeCommit mocked
+ * runScannerTask in-process against real git repositories, with SNS and CodeCommit mocked
  * (the same flow on moto with a child process is __tests__/e2e/pipeline.int.test.ts).
  */
-import { CodeCommitClient, GetCommentsForPullRequestCommand, PostCommentForPullRequestCommand } from '@aws-sdk/client-codecommit';
+import {
+  CodeCommitClient,
+  GetCommentsForPullRequestCommand,
+  PostCommentForPullRequestCommand,
+} from '@aws-sdk/client-codecommit';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +15,7 @@ import { join } from 'node:path';
 import { TASK_ENV } from '../../../contracts/env';
 import { createLogger } from '../../../contracts/log';
 import { createSampleRepository, type SampleRepository } from '../../../testkit/pipeline';
-import { runTask } from '../../../scanner/task/main';
+import { runScannerTask } from '../../../scanner/task/main';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:leakscan-findings';
 const sns = mockClient(SNSClient);
@@ -50,17 +54,25 @@ function prEnv(sample: SampleRepository, overrides: Record<string, string> = {})
   };
 }
 
-async function run(env: NodeJS.ProcessEnv): Promise<{ code: number; logs: Array<Record<string, unknown>>; text: string }> {
+async function run(
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; logs: Array<Record<string, unknown>>; text: string }> {
   const lines: string[] = [];
-  const code = await runTask(env, createLogger({ service: 'test' }, { write: (line) => lines.push(line) }));
+  const code = await runScannerTask(env, createLogger({ service: 'test' }, { write: (line) => lines.push(line) }));
   return { code, logs: lines.map((line) => JSON.parse(line) as Record<string, unknown>), text: lines.join('\n') };
 }
 
-describe('runTask', () => {
+describe('runScannerTask', () => {
   it('exits 2 with one clear log line on bad configuration, touching neither git nor AWS', async () => {
     const { code, logs } = await run(prEnv(leaking, { [TASK_ENV.sourceCommit]: '--upload-pack=touch /tmp/pwned' }));
     expect(code).toBe(2);
-    expect(logs).toEqual([expect.objectContaining({ level: 'error', event: 'invalid-configuration', problems: [`${TASK_ENV.sourceCommit}: must be a 40-character lowercase hex commit id`] })]);
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        event: 'invalid-configuration',
+        problems: [`${TASK_ENV.sourceCommit}: must be a 40-character lowercase hex commit id`],
+      }),
+    ]);
     expect(sns.calls()).toHaveLength(0);
   });
 
@@ -69,15 +81,22 @@ describe('runTask', () => {
     expect(code).toBe(0);
     const publish = sns.commandCalls(PublishCommand);
     expect(publish).toHaveLength(1);
-    expect(publish[0]!.args[0].input).toMatchObject({ TopicArn: TOPIC, MessageStructure: 'json', Subject: 'leakscan: 2 possible leaked credentials in PR #42 of payments-service' });
+    expect(publish[0]!.args[0].input).toMatchObject({
+      TopicArn: TOPIC,
+      MessageStructure: 'json',
+      Subject: 'leakscan: 2 possible leaked credentials in PR #42 of payments-service',
+    });
     expect(codecommit.commandCalls(PostCommentForPullRequestCommand)).toHaveLength(3);
     expect(logs.find((l) => l.event === 'pr-comments')).toMatchObject({ level: 'info', posted: 3, failed: 0 });
-    const everything = text + JSON.stringify(publish[0]!.args[0].input) + JSON.stringify(codecommit.calls().map((c) => c.args[0].input));
+    const everything =
+      text + JSON.stringify(publish[0]!.args[0].input) + JSON.stringify(codecommit.calls().map((c) => c.args[0].input));
     for (const raw of leaking.leakedValues) expect(everything).not.toContain(raw);
   });
 
   it('a failing comment post is logged as an error and does not fail the task', async () => {
-    codecommit.on(PostCommentForPullRequestCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    codecommit
+      .on(PostCommentForPullRequestCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
     const { code, logs } = await run(prEnv(leaking));
     expect(code).toBe(0);
     expect(logs.find((l) => l.event === 'pr-comments')).toMatchObject({ level: 'error', posted: 0, failed: 3 });
@@ -87,7 +106,9 @@ describe('runTask', () => {
     sns.on(PublishCommand).rejects(Object.assign(new Error('denied'), { name: 'AuthorizationErrorException' }));
     const { code, logs } = await run(prEnv(leaking));
     expect(code).toBe(2);
-    expect(logs.find((l) => l.event === 'task-failed')).toMatchObject({ error: { name: 'PublishError', cause: { name: 'AuthorizationErrorException' } } });
+    expect(logs.find((l) => l.event === 'task-failed')).toMatchObject({
+      error: { name: 'PublishError', cause: { name: 'AuthorizationErrorException' } },
+    });
   });
 
   it('sends nothing for a clean PR unless notifyClean is set', async () => {
@@ -95,21 +116,54 @@ describe('runTask', () => {
     expect(sns.calls()).toHaveLength(0);
     expect(codecommit.calls()).toHaveLength(0);
     expect((await run(prEnv(clean, { [TASK_ENV.notifyClean]: 'true' }))).code).toBe(0);
-    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe('leakscan: no leaked credentials in PR #42 of clean-service');
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe(
+      'leakscan: no leaked credentials in PR #42 of clean-service',
+    );
   });
 
   it('full mode scans the default branch tree and never comments', async () => {
     const env = prEnv(leaking, { [TASK_ENV.mode]: 'full', [TASK_ENV.notifyClean]: 'true' });
     const { code, logs } = await run(env);
     expect(code).toBe(0);
-    expect(logs.find((l) => l.event === 'scan-completed')).toMatchObject({ findingsCount: 0, stats: expect.objectContaining({ filesScanned: 3 }) });
-    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe('leakscan: no leaked credentials in payments-service (full scan)');
+    expect(logs.find((l) => l.event === 'scan-completed')).toMatchObject({
+      findingsCount: 0,
+      stats: expect.objectContaining({ filesScanned: 3 }),
+    });
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe(
+      'leakscan: no leaked credentials in payments-service (full scan)',
+    );
     expect(codecommit.calls()).toHaveLength(0);
   });
 
   it('exits 2 when the repository cannot be fetched', async () => {
-    const { code, logs } = await run(prEnv(leaking, { [TASK_ENV.cloneUrl]: `file://${join(dir, 'repos', 'missing')}` }));
+    const { code, logs } = await run(
+      prEnv(leaking, { [TASK_ENV.cloneUrl]: `file://${join(dir, 'repos', 'missing')}` }),
+    );
     expect(code).toBe(2);
-    expect(logs.find((l) => l.event === 'task-failed')).toMatchObject({ level: 'error', error: { name: 'CloneError' } });
+    expect(logs.find((l) => l.event === 'task-failed')).toMatchObject({
+      level: 'error',
+      error: { name: 'CloneError' },
+    });
   });
+
+  it.each([
+    ['a PR scan', {}],
+    ['a full scan that would announce a clean result', { [TASK_ENV.mode]: 'full', [TASK_ENV.notifyClean]: 'true' }],
+  ])(
+    'ends %s at the deadline: one scan-deadline-exceeded error, nothing published, exit 2',
+    async (_label, overrides) => {
+      const { code, logs } = await run(prEnv(leaking, { ...overrides, [TASK_ENV.scanTimeoutSeconds]: '0.001' }));
+      expect(code).toBe(2);
+      expect(logs.filter((l) => l.level === 'error')).toEqual([
+        expect.objectContaining({
+          event: 'scan-deadline-exceeded',
+          message: 'fetch and scan did not finish within 0.001 s',
+          timeoutMs: 1,
+        }),
+      ]);
+      expect(logs.map((l) => l.event)).not.toContain('scan-completed');
+      expect(sns.calls()).toHaveLength(0);
+      expect(codecommit.calls()).toHaveLength(0);
+    },
+  );
 });

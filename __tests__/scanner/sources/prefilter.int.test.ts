@@ -1,18 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '../../scanner/rules';
-import { scan } from '../../scanner/scan';
-import { grepFiles } from '../../scanner/sources/files';
-import { PREFILTER_PATTERN, PREFILTER_RULE_IDS } from '../../scanner/sources/prefilter';
-import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../testkit/fake-keys';
-import { tempRepos } from '../../testkit/git-repo';
+import { RULES } from '../../../scanner/rules';
+import { scan } from '../../../scanner/scan';
+import { grepFiles } from '../../../scanner/sources/files';
+import { PREFILTER_PATTERN, PREFILTER_RULE_IDS } from '../../../scanner/sources/prefilter';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../../testkit/fake-keys';
+import { tempRepos } from '../../../testkit/git-repo';
 
 const random = makeRandom('prefilter-test');
 const repo = tempRepos();
 
 async function named(root: string): Promise<string[]> {
   const files: string[] = [];
-  expect(await grepFiles(root, { perl: PREFILTER_PATTERN }, true, (f) => files.push(f))).toBe(true);
+  expect(await grepFiles(root, PREFILTER_PATTERN, true, (f) => files.push(f.name))).toBe(true);
   return files.sort();
 }
 
@@ -22,12 +22,18 @@ it('was derived for exactly the rules there are', () => {
 
 it('names every file holding a positive sample of any rule, and the directory scan finds each', async () => {
   const r = repo();
-  const files = RULES.flatMap((rule) => rule.samples().positive.map((text, i) => ({ path: `${rule.id}/${i}.txt`, text, rule: rule.id })));
+  const files = RULES.flatMap((rule) =>
+    rule.samples().positive.map((text, i) => ({ path: `${rule.id}/${i}.txt`, text, rule: rule.id })),
+  );
   files.forEach((f) => r.write(f.path, f.text));
   r.commit('samples');
   expect(await named(r.dir)).toEqual(files.map((f) => f.path).sort());
   const report = await scan({ root: r.dir });
-  for (const f of files) expect({ file: f.path, found: report.findings.some((x) => x.file === f.path && x.ruleId === f.rule) }).toEqual({ file: f.path, found: true });
+  for (const f of files)
+    expect({ file: f.path, found: report.findings.some((x) => x.file === f.path && x.ruleId === f.rule) }).toEqual({
+      file: f.path,
+      found: true,
+    });
 });
 
 it('keeps files whose only trigger is a keyword with the secret on the next line, in any case', async () => {
@@ -50,10 +56,24 @@ it('does not read files whose keywords come without a credential shape', async (
     .write('arn.txt', 'arn:aws:s3:::bucket and an amazon link\n');
   const report = await scan({ root: r.dir });
   expect(report.findings.map((f) => f.file)).toEqual(['key.env']);
-  expect(report.stats).toMatchObject({ filesScanned: 3, bytesScanned: Buffer.byteLength(readFileSync(join(r.dir, 'key.env'))) });
+  expect(report.stats).toMatchObject({
+    filesScanned: 3,
+    bytesScanned: Buffer.byteLength(readFileSync(join(r.dir, 'key.env'))),
+  });
+});
+
+it('names UTF-16 files by their byte order mark (their triggers have NULs between the characters)', async () => {
+  const utf16 = Buffer.from(`k=${fakeAccessKeyId('AKIA', random)}\r\n`, 'utf16le');
+  const r = repo()
+    .write('le.ini', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]))
+    .write('be.ini', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]).swap16())
+    .write('no-bom.ini', utf16)
+    .write('plain.txt', 'nothing\n');
+  r.commit('utf16');
+  expect(await named(r.dir)).toEqual(['be.ini', 'le.ini']);
 });
 
 it('resolves false when git cannot run the search, so the caller can fall back', async () => {
   const r = repo().write('a.txt', 'a\n');
-  expect(await grepFiles(r.dir, { perl: '(' }, true, () => undefined)).toBe(false);
+  expect(await grepFiles(r.dir, '(', true, () => undefined)).toBe(false);
 });

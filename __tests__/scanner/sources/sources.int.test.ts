@@ -2,16 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitError, UsageError } from '../../scanner/errors';
-import { scan, type ScanOptions } from '../../scanner/scan';
-import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../testkit/fake-keys';
-import { Repo, tempRepos } from '../../testkit/git-repo';
+import { GitError, ScanAbortedError, UsageError } from '../../../scanner/errors';
+import { scan, type ScanOptions } from '../../../scanner/scan';
+import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../../testkit/fake-keys';
+import { Repo, tempRepos } from '../../../testkit/git-repo';
 
 const random = makeRandom('sources-test');
 const key = () => fakeAccessKeyId('AKIA', random);
 const repo = tempRepos();
 
-const where = (findings: Array<{ file: string; line: number; commit?: string }>) => findings.map((f) => [f.file, f.line, f.commit]);
+const where = (findings: Array<{ file: string; line: number; commit?: string }>) =>
+  findings.map((f) => [f.file, f.line, f.commit]);
 
 describe('--diff base..head', () => {
   it('finds a key added and removed again inside the range, naming the commit that added it', async () => {
@@ -36,12 +37,10 @@ describe('--diff base..head', () => {
     expect(where(report.findings)).toEqual([['a.env', 1, first]]);
   });
 
-  it('adds nothing for renames, deletions, binary files and submodules, in the same commit as a real addition', async () => {
+  it('adds nothing for renames, deletions, binaries and submodules, in a commit with a real addition', async () => {
     const sub = repo().write('s.txt', 'x\n');
     sub.commit('sub');
-    const r = repo()
-      .write('keys/a.env', `K=${key()}\n`)
-      .write('gone.env', `K=${key()}\n`);
+    const r = repo().write('keys/a.env', `K=${key()}\n`).write('gone.env', `K=${key()}\n`);
     const base = r.commit('base');
     r.git('mv', 'keys/a.env', 'keys/renamed.env');
     r.git('rm', '-q', 'gone.env');
@@ -53,7 +52,7 @@ describe('--diff base..head', () => {
     expect(where(report.findings)).toEqual([['new.env', 1, head]]);
   });
 
-  it('adds nothing for a merge bringing in lines already on either side, but reports a line new in the merge', async () => {
+  it('adds nothing for a merge bringing lines from either side, but reports a line new in the merge', async () => {
     const r = repo().write('a.txt', 'a\n').write('b.txt', 'b\n');
     const base = r.commit('base');
     r.git('checkout', '-q', '-b', 'feature');
@@ -107,7 +106,10 @@ describe('--staged', () => {
 describe('--tree', () => {
   it('scans a commit of a bare clone without a work tree, skipping binaries and symlinks', async () => {
     const r = repo()
-      .write('src/creds.ini', `[default]\naws_access_key_id = ${key()}\naws_secret_access_key = ${fakeSecretAccessKey(random)}\n`)
+      .write(
+        'src/creds.ini',
+        `[default]\naws_access_key_id = ${key()}\naws_secret_access_key = ${fakeSecretAccessKey(random)}\n`,
+      )
       .write('img.bin', Buffer.concat([Buffer.from([0, 0]), Buffer.from(key())]));
     symlinkSync('src/creds.ini', join(r.dir, 'link.ini'));
     const head = r.commit('files');
@@ -133,7 +135,8 @@ describe('--tree', () => {
     const head = r.commit('exclude docs');
     // The work tree's config now excludes something else: --tree must not read it.
     r.write('.leakscan.json', JSON.stringify({ exclude: ['app.env'] }));
-    const files = async (options: Partial<ScanOptions>) => (await scan({ root: r.dir, tree: head, ...options })).findings.map((f) => f.file);
+    const files = async (options: Partial<ScanOptions>) =>
+      (await scan({ root: r.dir, tree: head, ...options })).findings.map((f) => f.file);
     expect(await files({})).toEqual(['app.env']);
     expect(await files({ configFile: join(r.dir, '.leakscan.json') })).toEqual(['docs/example.env']);
     const none = r.write('.leakscan.json', '{}').commit('no excludes');
@@ -145,7 +148,9 @@ describe('--tree', () => {
   it("names the commit's config in the error when it is invalid", async () => {
     const r = repo().write('.leakscan.json', '{ "exclude": "docs" }');
     const head = r.commit('bad config');
-    await expect(scan({ root: r.dir, tree: head })).rejects.toThrow(`invalid config ${head}:.leakscan.json: exclude: expected array`);
+    await expect(scan({ root: r.dir, tree: head })).rejects.toThrow(
+      `invalid config ${head}:.leakscan.json: exclude: expected array`,
+    );
   });
 });
 
@@ -169,8 +174,12 @@ describe('directories', () => {
         .write('bin.dat', Buffer.concat([Buffer.from([0, 65, 0]), Buffer.from(key())]));
       const report = await scan({ root: dir, maxFileBytes: 1000 });
       expect(report.findings.map((f) => f.file)).toEqual(['a/b/ok.env']);
-      // git grep -I passes over the binary like over a file without trigger: counted as scanned.
-      expect(report.stats).toMatchObject({ filesScanned: 2, filesSkipped: 1, bytesScanned: Buffer.byteLength(readFileSync(join(dir, 'a/b/ok.env'))) });
+      // The binary holds a trigger, so it is read: leakscan's NUL test skips it (counted), not git's.
+      expect(report.stats).toMatchObject({
+        filesScanned: 1,
+        skipped: { binary: 1, tooLarge: 1, unreadable: 0 },
+        bytesScanned: Buffer.byteLength(readFileSync(join(dir, 'a/b/ok.env'))),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -183,10 +192,16 @@ describe('--diff over a long range', () => {
     const [early, late] = [key(), key()];
     // 260 commits through fast-import; commit 10 adds `early`, 20 removes it, 200 adds it back and 250 adds `late`.
     let stream = '';
-    const content = (n: number) => [`line ${n}`, n >= 10 && n < 20 ? `K=${early}` : '', n >= 200 ? `K=${early}` : '', n >= 250 ? `L=${late}` : ''].filter(Boolean).join('\n') + '\n';
+    const content = (n: number) =>
+      [`line ${n}`, n >= 10 && n < 20 ? `K=${early}` : '', n >= 200 ? `K=${early}` : '', n >= 250 ? `L=${late}` : '']
+        .filter(Boolean)
+        .join('\n') + '\n';
     for (let n = 1; n <= 260; n++) {
       const file = content(n);
-      stream += `commit refs/heads/main\nmark :${n}\ncommitter t <t@example.invalid> ${1_700_000_000 + n} +0000\ndata 1\nc\n${n > 1 ? `from :${n - 1}\n` : ''}M 100644 inline a.env\ndata ${Buffer.byteLength(file)}\n${file}\n`;
+      const from = n > 1 ? `from :${n - 1}\n` : '';
+      const committer = `committer t <t@example.invalid> ${1_700_000_000 + n} +0000`;
+      stream += `commit refs/heads/main\nmark :${n}\n${committer}\ndata 1\nc\n${from}`;
+      stream += `M 100644 inline a.env\ndata ${Buffer.byteLength(file)}\n${file}\n`;
     }
     execFileSync('git', ['-C', r.dir, 'fast-import', '--quiet'], { input: stream });
     const commit = (n: number) => r.git('rev-parse', `main~${260 - n}`);
@@ -196,5 +211,27 @@ describe('--diff over a long range', () => {
       [3, commit(250)],
     ]);
     expect(report.stats.commitsScanned).toBe(259);
+  });
+});
+
+describe('an aborted scan', () => {
+  const aborted = () => {
+    const controller = new AbortController();
+    controller.abort(new Error('deadline of 1 s passed'));
+    return controller.signal;
+  };
+
+  it.each([
+    ['directory', {}],
+    ['--diff', { diff: { base: 'HEAD~1', head: 'HEAD' } }],
+    ['--staged', { staged: true }],
+    ['--tree', { tree: 'HEAD' }],
+  ] as const)('%s: fails with ScanAbortedError naming the reason, whatever git was doing', async (_mode, options) => {
+    const r = repo().write('a.env', `K=${key()}\n`);
+    r.commit('a');
+    r.write('b.env', `K=${key()}\n`).commit('b');
+    const scanning = scan({ root: r.dir, ...options, signal: aborted() });
+    await expect(scanning).rejects.toBeInstanceOf(ScanAbortedError);
+    await expect(scanning).rejects.toThrow('scan aborted: Error: deadline of 1 s passed');
   });
 });

@@ -11,10 +11,6 @@ export function isBase64(code: number): boolean {
   return isAlnum(code) || code === 43 /* + */ || code === 47 /* / */;
 }
 
-export function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
 /** End of the run of `inRun` characters starting at `from`, scanning at most `limit` characters. */
 export function runEnd(text: string, from: number, inRun: (code: number) => boolean, limit = Infinity): number {
   const stop = Math.min(text.length, from + limit);
