@@ -14,10 +14,32 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Most severe first (then by file and line): the order of e-mails, PR comments and SARIF truncation. */
+/**
+ * Live keys first (`--verify`: someone can use them now), then most severe, then by file and line: the
+ * order of e-mails, PR comments and SARIF truncation.
+ */
 export function bySeverity(a: Finding, b: Finding): number {
-  return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.file.localeCompare(b.file) || a.line - b.line;
+  return (
+    activeFirst(a, b) ||
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    a.file.localeCompare(b.file) ||
+    a.line - b.line
+  );
 }
+
+/** Negative when only `a` is a verified active key, positive when only `b` is. */
+export function activeFirst(a: Finding, b: Finding): number {
+  return Number(b.verification === 'active') - Number(a.verification === 'active');
+}
+
+/**
+ * `--verify`: what STS said of an access key id found with its secret (both findings carry it).
+ * `active`: GetCallerIdentity succeeded; `inactive`: STS rejected the key id (deactivated, deleted or
+ * never issued); `unknown`: no answer (network, timeout, throttling) or the pair did not sign
+ * correctly (the secret beside the key id may not be its own).
+ */
+export const VERIFICATION_STATUSES = ['active', 'inactive', 'unknown'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 /**
  * Where in the scanned material a value was found. Absent means file content (the JSON output of
@@ -25,6 +47,9 @@ export function bySeverity(a: Finding, b: Finding): number {
  */
 export const FINDING_LOCATIONS = ['path', 'commit-message'] as const;
 export type FindingLocation = (typeof FINDING_LOCATIONS)[number];
+
+export const FINDING_ENCODINGS = ['base64', 'url', 'escape'] as const;
+export type FindingEncoding = (typeof FINDING_ENCODINGS)[number];
 
 export interface Finding {
   kind: FindingKind;
@@ -45,10 +70,23 @@ export interface Finding {
   masked: string;
   /** Stable across runs and machines: sha256 over kind + raw value, hex, truncated. */
   fingerprint: string;
+  /**
+   * Set when the value was found by decoding the text at line/column (`base64`, `url`, `escape`),
+   * outermost first; `masked` and `fingerprint` are then the decoded value's.
+   */
+  encoding?: FindingEncoding[];
+  /** The account the value belongs to, decoded offline from it (access key ids), masked like any account id. */
+  accountMasked?: string;
   /** Commit that added the line (diff / history scans only). */
   commit?: string;
   /** Not file content: see FINDING_LOCATIONS. `file` and `line` then name the path or message (line 1 = subject). */
   location?: FindingLocation;
+  /** Set by `--verify` on a paired access key id and secret (and session token); absent otherwise. */
+  verification?: VerificationStatus;
+  /** With `active`: the owning account, masked like any account id (e.g. `12********12`). */
+  verifiedAccountMasked?: string;
+  /** With `active`: the caller's ARN, its account masked (`arn:aws:iam::12********12:user/ci`). */
+  verifiedArnMasked?: string;
 }
 
 /** Files (or, in diffs, one commit's change to one file) not scanned, by reason: never silent. */

@@ -14,6 +14,7 @@ import { plainText } from './report/plain-text';
 import { plural, shownPath } from './report/shown';
 import { scan, scanRevealing, type ScanOptions } from './scan';
 import { git } from './sources/git-runner';
+import { stsTarget } from './verify';
 
 const USAGE = `Usage:
   leakscan scan [PATH] [options]   scan a directory or work tree (default .) for AWS credentials
@@ -23,8 +24,13 @@ const USAGE = `Usage:
 
 Scan options:
   --diff BASE..HEAD      only lines added by the commits in BASE..HEAD (each finding names its commit)
+  --diff HEAD            every line ever added in HEAD's history, reported once at its oldest commit
+  --history              the same for every branch and tag (--all): a first, onboarding scan
   --staged               only lines added in the index (pre-commit hook)
   --tree REV             the files of commit REV, read from git (bare or --no-checkout clones too)
+  --verify               ask AWS STS (GetCallerIdentity) whether each key id found with its secret works:
+                         active keys are marked and listed first (the only network call leakscan makes)
+  --sts-endpoint URL     STS endpoint for --verify (default AWS_ENDPOINT_URL_STS, else the regional one)
   --format F             text (default), json or sarif
   --output F             write the report to F (replaced whole, owner-only) instead of stdout;
                          a one-line summary goes to stderr
@@ -45,8 +51,11 @@ Exit status: 0 no findings, 1 findings, 2 usage or other error (as gitleaks and 
 or CI step fails on any non-zero status, and 2 tells "could not scan" from "found something").
 `;
 
-function parseRange(range: string): { base: string; head: string } {
+/** `BASE..HEAD`, or `HEAD` / `..HEAD` (no base: the whole history of HEAD). */
+function parseRange(range: string): { base?: string; head: string } {
+  if (!range.includes('..') && range) return { head: range };
   const parts = range.split('..');
+  if (parts.length === 2 && !parts[0] && parts[1] && !range.includes('...')) return { head: parts[1] };
   // `A...B` (symmetric difference) is a different range: refused, not guessed at.
   if (range.includes('...') || parts.length !== 2 || !parts[0] || !parts[1]) {
     throw new UsageError(`--diff expects BASE..HEAD, got ${JSON.stringify(range)}`);
@@ -67,6 +76,7 @@ function parseSize(text: string): number {
 
 const SCAN_FLAGS = {
   diff: { type: 'string' },
+  history: { type: 'boolean' },
   staged: { type: 'boolean' },
   tree: { type: 'string' },
   format: { type: 'string', default: 'text' },
@@ -76,6 +86,8 @@ const SCAN_FLAGS = {
   config: { type: 'string' },
   'max-file-size': { type: 'string' },
   'no-redact': { type: 'boolean' },
+  verify: { type: 'boolean' },
+  'sts-endpoint': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -88,7 +100,7 @@ interface ScanCommand {
   writeBaseline?: string;
 }
 
-function parseScan(args: string[], cwd: string): ScanCommand | 'help' {
+function parseScan(args: string[], { cwd, env }: CliIo): ScanCommand | 'help' {
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_FLAGS });
@@ -105,12 +117,21 @@ function parseScan(args: string[], cwd: string): ScanCommand | 'help' {
   }
   const path = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
   const options: ScanOptions = { root: resolve(cwd, positionals[0] ?? '.') };
-  if (values.diff !== undefined) options.diff = parseRange(values.diff);
+  const range = values.diff === undefined ? undefined : parseRange(values.diff);
+  if (range?.base !== undefined) options.diff = { base: range.base, head: range.head };
+  else if (range) options.history = { head: range.head };
+  if (values.history) {
+    if (range) throw new UsageError('--history scans every branch: it takes no --diff');
+    options.history = {};
+  }
   if (values.staged) options.staged = true;
   if (values.tree !== undefined) options.tree = values.tree;
   if (values.baseline !== undefined) options.baselineFile = path(values.baseline);
   if (values.config !== undefined) options.configFile = path(values.config);
   if (values['max-file-size'] !== undefined) options.maxFileBytes = parseSize(values['max-file-size']);
+  const endpoint = values['sts-endpoint'];
+  if (endpoint !== undefined && !values.verify) throw new UsageError('--sts-endpoint is for --verify');
+  if (values.verify) options.verify = stsTarget(endpoint === undefined ? {} : { endpoint }, env);
   return {
     options,
     format,
@@ -144,13 +165,13 @@ function emitReport(report: ScanReport, command: ScanCommand, io: CliIo): void {
  * own words ("not a git repository"), not as what failed next: there `git diff --cached` prints its
  * usage text. Asked only after a failure, so a pre-commit hook pays for no extra git call.
  */
-async function explainGitFailure(error: unknown, { root, diff, staged, tree }: ScanOptions): Promise<never> {
-  if (error instanceof GitError && (diff || staged || tree !== undefined)) await git(root, ['rev-parse', '--git-dir']);
+async function explainGitFailure(error: unknown, { root, diff, history, staged, tree }: ScanOptions): Promise<never> {
+  if (error instanceof GitError && (diff || history || staged || tree !== undefined)) await git(root, ['rev-parse', '--git-dir']);
   throw error;
 }
 
 async function runScan(args: string[], io: CliIo): Promise<number> {
-  const command = parseScan(args, io.cwd);
+  const command = parseScan(args, io);
   if (command === 'help') {
     io.stdout(USAGE);
     return 0;

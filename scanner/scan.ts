@@ -4,7 +4,7 @@
  * `scanRevealing()` (behind the CLI's explicit `--no-redact`) keeps raw values.
  */
 import { statSync } from 'node:fs';
-import type { Finding, ScanReport } from '../contracts/finding';
+import { activeFirst, type Finding, type ScanReport } from '../contracts/finding';
 import { readBaseline } from './baseline';
 import { DEFAULT_CONFIG_FILE, loadConfig, MAX_SETTINGS_BYTES, parseConfig, type ScanConfig } from './config';
 import { scanFragment, type Fragment, type RevealedFinding, type Suppressions } from './engine';
@@ -17,12 +17,19 @@ import { resolveCommit } from './sources/git-runner';
 import { PREFILTER_PATTERN } from './sources/prefilter';
 import { emptySourceStats, type SourceStats } from './sources/stats';
 import { readCommitFile, treeFragments } from './sources/tree';
+import { verifyFindings } from './verify';
+import type { StsTarget } from './verify/sts';
 
 export interface ScanOptions {
   /** Directory to scan, or the repository for `diff` / `staged` / `tree`. */
   root: string;
   /** Lines added by every commit reachable from head and not from base, their messages and new file names. */
   diff?: { base: string; head: string };
+  /**
+   * Every line ever added (messages and names too), each reported once, at the oldest commit that added
+   * it: on every ref (`{}`, `--history`), or in the commits reachable from `head` (`--diff HEAD`).
+   */
+  history?: { head?: string };
   /** Lines added in the index (pre-commit), and the names of files added there. */
   staged?: boolean;
   /** Scan the files of this commit's tree via git (no checkout needed, works in a bare or --no-checkout clone). */
@@ -32,6 +39,8 @@ export interface ScanOptions {
   configFile?: string;
   /** Overrides the config's maxFileBytes. */
   maxFileBytes?: number;
+  /** Ask STS whether each access key id found with its secret works (see scanner/verify). */
+  verify?: StsTarget;
   /** Ends the scan (and every git it started) with ScanAbortedError: the task's overall deadline. */
   signal?: AbortSignal;
 }
@@ -56,12 +65,15 @@ function checkAborted(signal: AbortSignal | undefined): void {
 
 /** The git sources: fragments from patches (with commit messages and added names) or from a commit's tree. */
 async function scanGit(options: ScanOptions, { maxBytes, excluded, suppressions }: Scope): Promise<Scanned> {
-  const { root, diff, tree, signal } = options;
+  const { root, diff, history, tree, signal } = options;
   const stats = emptySourceStats();
   let fragments: AsyncGenerator<Fragment>;
   if (diff) {
     const [base, head] = await Promise.all([resolveCommit(root, diff.base), resolveCommit(root, diff.head)]);
     fragments = diffFragments(root, { range: { base, head } }, maxBytes, stats, signal);
+  } else if (history) {
+    const head = history.head === undefined ? {} : { head: await resolveCommit(root, history.head) };
+    fragments = diffFragments(root, { history: head }, maxBytes, stats, signal);
   } else if (tree !== undefined) fragments = treeFragments(root, tree, maxBytes, excluded, stats, signal);
   else fragments = diffFragments(root, { staged: true }, maxBytes, stats, signal);
   const findings: RevealedFinding[] = [];
@@ -75,7 +87,7 @@ async function scanGit(options: ScanOptions, { maxBytes, excluded, suppressions 
     suppressed += result.suppressed;
     for (const f of result.findings) {
       const key = `${f.location ?? ''}\0${f.file}\0${f.fingerprint}`;
-      if (diff && reported.has(key)) continue;
+      if ((diff || history) && reported.has(key)) continue;
       reported.add(key);
       findings.push(f);
     }
@@ -125,8 +137,10 @@ async function scanDirectory(
 }
 
 function checkOptions(options: ScanOptions): void {
-  const modes = [options.diff, options.staged, options.tree].filter((m) => m !== undefined && m !== false);
-  if (modes.length > 1) throw new UsageError('choose one of diff, staged and tree');
+  const modes = [options.diff, options.history, options.staged, options.tree];
+  if (modes.filter((m) => m !== undefined && m !== false).length > 1) {
+    throw new UsageError('choose one of diff, history, staged and tree');
+  }
   if (options.maxFileBytes !== undefined && !(Number.isInteger(options.maxFileBytes) && options.maxFileBytes > 0)) {
     throw new UsageError(`max file size must be a positive integer, got ${options.maxFileBytes}`);
   }
@@ -169,7 +183,7 @@ export async function scanRevealing(options: ScanOptions): Promise<RevealedRepor
   let scanned: Scanned;
   try {
     scanned =
-      options.diff || options.staged || options.tree !== undefined
+      options.diff || options.history || options.staged || options.tree !== undefined
         ? await scanGit(options, scope)
         : await scanDirectory(options.root, scope, options.signal);
     checkAborted(options.signal);
@@ -179,7 +193,8 @@ export async function scanRevealing(options: ScanOptions): Promise<RevealedRepor
     throw err;
   }
   const { findings, suppressed, stats } = scanned;
-  findings.sort(byLocation);
+  if (options.verify) await verifyFindings(findings, options.verify);
+  findings.sort((a, b) => activeFirst(a, b) || byLocation(a, b));
   return {
     findings,
     stats: { ...stats, suppressed, durationMs: Math.round(performance.now() - started) },

@@ -43,11 +43,9 @@ beforeEach(() => {
   ecsMock.reset();
   sqsMock.reset();
   codecommitMock.reset();
-  ecsMock
-    .on(RunTaskCommand)
-    .callsFake((input: RunTaskCommandInput) => ({
-      tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${input.clientToken?.slice(0, 32)}` }],
-    }));
+  ecsMock.on(RunTaskCommand).callsFake((input: RunTaskCommandInput) => ({
+    tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${input.clientToken?.slice(0, 32)}` }],
+  }));
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   output = captureOutput();
 });

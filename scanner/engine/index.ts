@@ -3,7 +3,7 @@
  * No fs, no process, no AWS: sources hand it text, the CLI and the task decide what to print.
  */
 import type { Finding, FindingLocation } from '../../contracts/finding';
-import { detect } from './detect';
+import { detectDeep } from './decoded';
 import { fingerprint, maskSecret } from './mask';
 import type { Rule } from './types';
 
@@ -55,7 +55,7 @@ export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppres
   let lineEnd = text.indexOf('\n');
   let lineAllowed: boolean | undefined;
   let prev = { start: -1, column: 0 };
-  for (const d of detect(text, rules)) {
+  for (const d of detectDeep(text, rules)) {
     while (lineEnd !== -1 && lineEnd < d.start) {
       lineIndex++;
       lineStart = lineEnd + 1;
@@ -69,6 +69,7 @@ export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppres
         : decodedLength(text.slice(lineStart, d.start)) + 1;
     prev = { start: d.start, column };
     const print = fingerprint(d.rule.kind, d.value);
+    const owner = d.rule.owner?.(d.value);
     if (lineAllowed || suppressions.allow.some((re) => re.test(d.value)) || suppressions.baseline.has(print)) {
       suppressed++;
       continue;
@@ -84,6 +85,8 @@ export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppres
       endColumn: column + decodedLength(text.slice(d.start, d.end)),
       masked: maskSecret(d.value),
       fingerprint: print,
+      ...(d.encoding ? { encoding: d.encoding } : {}),
+      ...(owner ? { accountMasked: maskSecret(owner) } : {}),
       ...(fragment.commit ? { commit: fragment.commit } : {}),
       ...(fragment.location ? { location: fragment.location } : {}),
       secret: d.value,

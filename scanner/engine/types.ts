@@ -34,6 +34,11 @@ export interface Rule {
    * scan stays linear in the text length.
    */
   match(text: string, at: number, trigger: string, state: RuleState): RuleMatch[];
+  /**
+   * The account a found value belongs to when the value itself encodes it (an access key id does),
+   * decoded offline; the engine reports it masked.
+   */
+  owner?(value: string): string | undefined;
   /** Built on demand: credential-shaped samples are generated, never committed as literals. */
   samples(): RuleSamples;
 }

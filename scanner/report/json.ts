@@ -2,7 +2,8 @@ import type { ScanReport } from '../../contracts/finding';
 import { shownPath } from './shown';
 
 /**
- * The JSON contract: `{"findings":[{kind,ruleId,severity,file,location?,line,column,masked,fingerprint,commit?}],
+ * The JSON contract: `{"findings":[{kind,ruleId,severity,file,location?,line,column,masked,fingerprint,commit?,
+ * verification?,verifiedAccountMasked?,verifiedArnMasked?}],
  * "stats":{…}}`. `file` is masked where it holds a credential; `location` is present only for findings
  * outside file content (a file name, a commit message). JSON escapes every control character itself.
  */
@@ -18,6 +19,10 @@ export function formatJson(report: ScanReport): string {
     masked: f.masked,
     fingerprint: f.fingerprint,
     ...(f.commit ? { commit: f.commit } : {}),
+    // `--verify` only: STS's answer, and whose key it is when active (masked).
+    ...(f.verification ? { verification: f.verification } : {}),
+    ...(f.verifiedAccountMasked ? { verifiedAccountMasked: f.verifiedAccountMasked } : {}),
+    ...(f.verifiedArnMasked ? { verifiedArnMasked: f.verifiedArnMasked } : {}),
     // Present only in a revealed report (`--no-redact`).
     ...('secret' in f ? { secret: f.secret } : {}),
   }));

@@ -108,6 +108,16 @@ function uri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The commit that added it, and `--verify`'s answer (`active` keys also rank first: see bySeverity). */
+function resultProperties(f: Finding) {
+  const properties = {
+    ...(f.commit ? { commit: f.commit } : {}),
+    ...(f.verification ? { verification: f.verification } : {}),
+    ...(f.verifiedArnMasked ? { verifiedArn: f.verifiedArnMasked } : {}),
+  };
+  return Object.keys(properties).length > 0 ? { properties } : {};
+}
+
 function sarifResult(f: Finding, lineHash: string) {
   return {
     ruleId: f.ruleId,
@@ -124,7 +134,7 @@ function sarifResult(f: Finding, lineHash: string) {
       },
     ],
     partialFingerprints: { primaryLocationLineHash: lineHash, 'leakscan/v1': f.fingerprint },
-    ...(f.commit ? { properties: { commit: f.commit } } : {}),
+    ...resultProperties(f),
   };
 }
 

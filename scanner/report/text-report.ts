@@ -19,9 +19,19 @@ function where(f: Finding): string {
   return f.location === 'path' ? `${path} (file name)` : `${path}:${f.line}:${f.column}`;
 }
 
+/** `--verify`'s answer: an active key leads its line, so it is the first thing read. */
+function verified(f: Finding): { lead: string; tail: string } {
+  if (f.verification === 'active') {
+    const who = f.verifiedArnMasked ?? f.verifiedAccountMasked ?? '';
+    return { lead: 'ACTIVE KEY  ', tail: `  verified active${who ? ` as ${plainText(who)}` : ''}` };
+  }
+  return { lead: '', tail: f.verification ? `  verified ${f.verification}` : '' };
+}
+
 function findingLine(f: Finding): string {
   const commit = f.commit ? `  commit ${plainText(f.commit.slice(0, 12))}` : '';
-  return `${where(f)}  ${f.kind}  ${plainText(shownValue(f))}  fingerprint ${f.fingerprint}${commit}`;
+  const { lead, tail } = verified(f);
+  return `${lead}${where(f)}  ${f.kind}  ${plainText(shownValue(f))}  fingerprint ${f.fingerprint}${commit}${tail}`;
 }
 
 /** `in 1 file`, `in 2 files and 1 commit message`: distinct places holding findings, not findings. */

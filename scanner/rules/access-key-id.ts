@@ -7,6 +7,8 @@ import type { Rule, RuleMatch } from '../engine/types';
 import { DOC_EXAMPLE_KEY_ID, isDocExample, isFiller } from './placeholders';
 import { sampleKeyId, sampleSecret } from './samples';
 import { isAlnum } from './char-scan';
+import { keyIdAccount } from './key-account';
+import { readsAsWords } from './words';
 
 const BODY_LENGTH = 16;
 
@@ -21,7 +23,9 @@ export function keyIdAt(text: string, at: number): RuleMatch | undefined {
     return undefined;
   for (let i = at + 4; i < end; i++) if (!isKeyAlphabet(text.charCodeAt(i))) return undefined;
   const value = text.slice(at, end);
-  if (isDocExample(value) || isFiller(value.slice(4))) return undefined;
+  const body = value.slice(4);
+  // Identifiers and enum names in the key alphabet (`ASIA` + `PACIFICREGIONS…`) read as words.
+  if (isDocExample(value) || isFiller(body) || readsAsWords(body)) return undefined;
   return { start: at, end, value };
 }
 
@@ -37,6 +41,7 @@ export const accessKeyIdRule: Rule = {
     const found = keyIdAt(text, at);
     return found ? [found] : [];
   },
+  owner: keyIdAccount,
   samples() {
     const [akia, asia, abia, acca] = KEY_ID_PREFIXES.map((p) => sampleKeyId(p, `access-key-id-${p}`)) as [
       string,
@@ -61,6 +66,9 @@ export const accessKeyIdRule: Rule = {
         `token X${akia}`,
         `${akia}Z9`,
         `lowercase ${akia.toLowerCase()}`,
+        `enum Region { ${['ASIA', 'PACIFIC', 'REGIONS', 'XY'].join('')}, EUROPE }`,
+        `aws_access_key_id = AKIA${'ABCDEFGHJKLMNOPQ'}`,
+        `aws_access_key_id = AKIA${'ABC234'.repeat(3).slice(0, 16)}`,
         `base64 blob ${sampleSecret('blob-1')}${sampleSecret('blob-2')}`,
       ],
     };

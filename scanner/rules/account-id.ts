@@ -1,5 +1,6 @@
 /**
- * Account ids: 12 digits inside an ARN (any partition), in an ECR registry or console sign-in host, or assigned to an
+ * Account ids: 12 digits inside an ARN (any partition), in an ECR registry or console sign-in host, an SQS queue URL,
+ * or assigned to an
  * account-id name (`aws_account_id = …`, `"AccountId": …`, `<AccountId>…`, `--account-id …`, with
  * or without dashes 1234-5678-9012). A bare 12-digit number is never enough: phone numbers,
  * timestamps and order ids look the same.
@@ -17,20 +18,34 @@ const ARN =
  */
 const HOST_BEFORE_AMAZON = /(?:^|[^0-9A-Za-z])(\d{12})\.(?:dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.|signin\.aws\.)$/;
 const HOST_LOOKBACK = 80;
-/** From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id. */
+/** Service URLs whose path starts with the account: SQS queues `https://sqs.<region>.amazonaws.com/<account>/<queue>`. */
+const PATH_AFTER_AMAZON = /amazonaws\.com(?:\.cn)?\/(\d{12})\//y;
+/**
+ * From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id.
+ * After an explicit separator the value may be on the next line (`PROD_ACCOUNT_ID =` / `  "…"`), also
+ * under a CloudFormation `Value:` or `Default:` (`AccountId:` / `  Value: …`).
+ */
 const ASSIGNED = new RegExp(
   [
     String.raw`([_\-. ]?(?:ids?|numbers?|num|no))?["'\x60]?`, // rest of the name, closing quote
-    String.raw`[ \t]{0,8}(?:=>|:=|[:=>]|(?=[ \t]))[ \t]{0,8}`, // separator
+    String.raw`[ \t]{0,8}(?:(?:=>|:=|[:=>])[ \t]{0,8}`, // explicit separator
+    String.raw`(?:\r?\n[ \t]{0,40}(?:(?:value|default)[ \t]{0,4}:[ \t]{0,8})?)?|(?=[ \t])[ \t]{0,8})`, // or a space
     String.raw`\[?[ \t]{0,8}["'\x60]?(\d{4}-?\d{4}-?\d{4})(?![\d-])`, // list bracket, opening quote, id
   ].join(''),
   'iy',
 );
 /** Further ids of a list: `, "<12 digits>"`. */
 const LIST_NEXT = /["'`]?[ \t]*,[ \t]*["'`]?(\d{4}-?\d{4}-?\d{4})(?![\d-])/y;
-/** What may stand before `account` in the name: nothing, something AWS-ish, or an AWS list name. */
-const NAME_PREFIX =
-  /^(?:(?:.*[_.:-])?(?:aws|amazon)|allowed|trusted|target|source|management|member|root|caller|owner)?[_\-. :]{0,2}$/;
+/**
+ * What may stand before `account` in the name: nothing, something AWS-ish (`aws_`, IAM condition keys
+ * `aws:SourceAccount`, `sso_`), an AWS list name, or an environment (`PROD_ACCOUNT_ID`,
+ * `stagingAccountId`). Not any word: `bank_account`, `customer_account_number` hold other numbers.
+ */
+const ENVIRONMENTS = 'prod|production|staging|stage|dev|development|test|qa|sandbox|shared|security|audit|log|logging';
+const NAME_PREFIX = new RegExp(
+  String.raw`^(?:(?:.*[_.:-])?(?:aws|amazon|sso)|aws:(?:source|principal|resource)|allowed|trusted|target|source|` +
+    String.raw`management|member|root|caller|owner|(?:.*[_.:-])?(?:${ENVIRONMENTS}))?[_\-. :]{0,2}$`,
+);
 const MAX_LIST = 100;
 
 function accountMatch(start: number, raw: string): RuleMatch | undefined {
@@ -77,6 +92,12 @@ function inArn(text: string, at: number): RuleMatch[] {
 }
 
 function inHost(text: string, at: number): RuleMatch[] {
+  PATH_AFTER_AMAZON.lastIndex = at;
+  const path = PATH_AFTER_AMAZON.exec(text);
+  if (path?.[1]) {
+    const found = accountMatch(PATH_AFTER_AMAZON.lastIndex - 13, path[1]);
+    return found ? [found] : [];
+  }
   const from = Math.max(0, at - HOST_LOOKBACK);
   const m = HOST_BEFORE_AMAZON.exec(text.slice(from, at));
   if (!m?.[1]) return [];
@@ -115,6 +136,12 @@ export const accountIdRule: Rule = {
         `allowed_account_ids = ["${other}", "${id}"]`,
         `FROM ${id}.dkr.ecr.eu-west-1.amazonaws.com/app:1.2`,
         `bob,,https://${id}.signin.aws.amazon.com/console`,
+        `queue_url = "https://sqs.us-east-1.amazonaws.com/${id}/jobs"`,
+        `"Condition": {"StringEquals": {"aws:SourceAccount": "${id}"}}`,
+        `[profile dev]\nsso_account_id = ${id}\nsso_role_name = Admin`,
+        `PROD_ACCOUNT_ID = "${id}"`,
+        `const stagingAccountId =\n  '${id}';`,
+        `Outputs:\n  AccountId:\n    Value: "${id}"`,
       ],
       negative: [
         'role_arn = "arn:aws:iam::123456789012:role/deploy"',
@@ -131,6 +158,13 @@ export const accountIdRule: Rule = {
         `build ${id} finished`,
         `account_balance = ${id}`,
         `FROM ${id}.dkr.ecr.example.com/app`,
+        `customer_account_number = ${id}`,
+        `account:\n\n  ${id}`,
+        `https://sqs.us-east-1.amazonaws.com/${id}0/jobs`,
+        'account_id = 123456789013',
+        'account_id = 210987654321',
+        'account_id = 999988887777',
+        'account_id = 123412341234',
       ],
     };
   },

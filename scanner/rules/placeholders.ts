@@ -9,20 +9,54 @@ export function isDocExample(value: string): boolean {
   return /example/i.test(value);
 }
 
-/** Account ids the AWS documentation uses as placeholders, plus any single repeated digit. */
+/** Account ids the AWS documentation uses as placeholders. */
 const PLACEHOLDER_ACCOUNTS = new Set(['123456789012', '111122223333', '444455556666', '777788889999', '000000000000']);
+/** Typed-by-hand variants (`123456789013`, `123456789111`): the documented id's first 8 digits. */
+const DOC_ACCOUNT_STEM = '12345678';
 
+/**
+ * Documented placeholder accounts and hand-made variants: the documented stem, few distinct digits
+ * (`111122223333`, `999988887777`), a run of 6 equal digits, 7 in sequence (`210987654321`) or a
+ * repeated chunk (`123412341234`). Each happens for fewer than 1 in 10,000 random 12-digit ids.
+ */
 export function isPlaceholderAccount(digits: string): boolean {
-  return PLACEHOLDER_ACCOUNTS.has(digits) || /^(\d)\1*$/.test(digits);
+  if (PLACEHOLDER_ACCOUNTS.has(digits) || digits.startsWith(DOC_ACCOUNT_STEM)) return true;
+  const { distinct, longestRun } = charStats(digits);
+  return distinct <= 3 || longestRun >= 6 || longestSequence(digits) >= 7 || isPeriodic(digits);
+}
+
+/** Longest run of characters each one above (or each one below) the one before: `ABCDE`, `98765`. */
+export function longestSequence(value: string): number {
+  let longest = Math.min(1, value.length);
+  let up = 1;
+  let down = 1;
+  for (let i = 1; i < value.length; i++) {
+    const step = value.charCodeAt(i) - value.charCodeAt(i - 1);
+    up = step === 1 ? up + 1 : 1;
+    down = step === -1 ? down + 1 : 1;
+    longest = Math.max(longest, up, down);
+  }
+  return longest;
+}
+
+/** `value` is one chunk (of at most half its length) repeated: `XYZ1XYZ1XYZ1`. */
+function isPeriodic(value: string): boolean {
+  for (let period = 1; period <= value.length / 2; period++) {
+    let i = period;
+    while (i < value.length && value.charCodeAt(i) === value.charCodeAt(i - period)) i++;
+    if (i === value.length) return true;
+  }
+  return false;
 }
 
 /**
- * Hand-typed fillers (`AKIA` + 16 × `X`, `AKIA` + `AAAABBBBCCCCDDDD`): a run of 5 equal characters or
- * few distinct ones. Random key material of 16+ characters practically never has either.
+ * Hand-typed fillers (`AKIA` + 16 × `X`, `AKIA` + `AAAABBBBCCCCDDDD`, `ABCDEFGH…`): a run of 5 equal
+ * characters, few distinct ones, 5 in sequence or a repeated chunk. Random key material of 16+
+ * characters has 5 in sequence about once in 10^5 (16 × 32^-4), the others practically never.
  */
 export function isFiller(value: string): boolean {
   const { longestRun, distinct } = charStats(value);
-  return longestRun >= 5 || distinct < value.length / 3;
+  return longestRun >= 5 || distinct < value.length / 3 || longestSequence(value) >= 5 || isPeriodic(value);
 }
 
 /** The documentation's example credentials, assembled so that no credential-shaped literal is committed. */

@@ -31,6 +31,13 @@ const OTHER_NAMES = [
 ].join('|');
 const OTHER_LABEL = new RegExp(String.raw`(?:${OTHER_NAMES})[\w-]*["'\x60]?\s*(?:[:=]|=>)\s*["'\x60]?$`, 'i');
 const LABEL_REACH = 60;
+/**
+ * Connection strings (JDBC, ODBC: `User=<key id>;Password=<secret>`, `UID=…;PWD=…`) name the secret a
+ * password: with an access key id earlier on the line, a password label does not say "another kind".
+ */
+const PASSWORD_LABEL = /(?:password|passwd|pwd)[\w-]*["'\x60]?\s*(?:[:=]|=>)\s*["'\x60]?$/i;
+const KEY_ID_ON_LINE = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/;
+const CONNECTION_REACH = 300;
 
 export function looksLikeSecretKey(value: string): boolean {
   return (
@@ -43,10 +50,17 @@ export function looksLikeSecretKey(value: string): boolean {
   );
 }
 
+/** The text before `start` on its line, at most `reach` characters of it. */
+function lineBefore(text: string, start: number, reach: number): string {
+  const before = text.slice(Math.max(0, start - reach), start);
+  return before.slice(before.lastIndexOf('\n') + 1);
+}
+
 /** True when the text just before `start` on its line names the value as another kind of secret (OTHER_LABEL). */
 function labelledOtherwise(text: string, start: number): boolean {
-  const before = text.slice(Math.max(0, start - LABEL_REACH), start);
-  return OTHER_LABEL.test(before.slice(before.lastIndexOf('\n') + 1));
+  const label = lineBefore(text, start, LABEL_REACH);
+  if (!OTHER_LABEL.test(label)) return false;
+  return !(PASSWORD_LABEL.test(label) && KEY_ID_ON_LINE.test(lineBefore(text, start, CONNECTION_REACH)));
 }
 
 /**
@@ -107,6 +121,9 @@ export const secretAccessKeyRule: Rule = {
         `Access key ID,Secret access key\r\n${keyId},${secret}\r\n`,
         `aws:\n  secret_key: ${secret}\n`,
         `env:\n  - name: AWS_SECRET_ACCESS_KEY\n    value: "${secret}"\n`,
+        `jdbc:redshift://host:5439/db;User=${keyId};Password=${secret}`,
+        `Driver={Simba Athena};AwsRegion=us-east-1;UID=${keyId};PWD=${secret};`,
+        `s3://${keyId}:${secret}@bucket/path`,
       ],
       negative: [
         `aws_secret_access_key = ${DOC_EXAMPLE_SECRET}`,
@@ -122,6 +139,8 @@ export const secretAccessKeyRule: Rule = {
         `${keyId}\n\n\n\n\nfar away: ${secret}`,
         `aws_secret_access_key: x\n\n\ntwo lines further: ${secret}`,
         `valueFrom: { secretKeyRef: aws }\ncsrf_token = "${secret}"`,
+        `aws_access_key_id = ${keyId}\ndb_password = ${secret}`,
+        `aws_secret_access_key = ${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl'}+/`,
       ],
     };
   },

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DECODERS } from '../../../scanner/decode';
 import { RULES } from '../../../scanner/rules';
 import { scan } from '../../../scanner/scan';
 import { grepFiles } from '../../../scanner/sources/files';
 import { PREFILTER_PATTERN, PREFILTER_RULE_IDS } from '../../../scanner/sources/prefilter';
-import { fakeAccessKeyId, fakeSecretAccessKey, makeRandom } from '../../../testkit/fake-keys';
+import { fakeAccessKeyId, fakeAccountId, fakeSecretAccessKey, makeRandom } from '../../../testkit/fake-keys';
 import { tempRepos } from '../../../testkit/git-repo';
 
 const random = makeRandom('prefilter-test');
@@ -20,17 +21,25 @@ it('was derived for exactly the rules there are', () => {
   expect(RULES.map((r) => r.id).sort()).toEqual([...PREFILTER_RULE_IDS].sort());
 });
 
-it('names every file holding a positive sample of any rule, and the directory scan finds each', async () => {
+it('names every file holding a positive sample of any rule or decoder, and the directory scan finds each', async () => {
   const r = repo();
-  const files = RULES.flatMap((rule) =>
-    rule.samples().positive.map((text, i) => ({ path: `${rule.id}/${i}.txt`, text, rule: rule.id })),
-  );
+  const files = [
+    ...RULES.flatMap((rule) =>
+      rule.samples().positive.map((text, i) => ({ path: `${rule.id}/${i}.txt`, text, rule: rule.id })),
+    ),
+    ...DECODERS.flatMap((decoder) =>
+      decoder.samples().positive.map((text, i) => ({ path: `decode-${decoder.name}/${i}.txt`, text, rule: undefined })),
+    ),
+  ];
   files.forEach((f) => r.write(f.path, f.text));
   r.commit('samples');
   expect(await named(r.dir)).toEqual(files.map((f) => f.path).sort());
   const report = await scan({ root: r.dir });
   for (const f of files)
-    expect({ file: f.path, found: report.findings.some((x) => x.file === f.path && x.ruleId === f.rule) }).toEqual({
+    expect({
+      file: f.path,
+      found: report.findings.some((x) => x.file === f.path && (f.rule ? x.ruleId === f.rule : x.encoding)),
+    }).toEqual({
       file: f.path,
       found: true,
     });
@@ -76,4 +85,22 @@ it('names UTF-16 files by their byte order mark (their triggers have NULs betwee
 it('resolves false when git cannot run the search, so the caller can fall back', async () => {
   const r = repo().write('a.txt', 'a\n');
   expect(await grepFiles(r.dir, '(', true, () => undefined)).toBe(false);
+});
+
+it('names files whose credentials are encoded or assigned across lines', async () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const [id, account] = [fakeAccessKeyId('AKIA', random), fakeAccountId(random)];
+  const r = repo()
+    .write('k8s.yaml', `data:\n  access-key-id: ${b64(id)}\n`)
+    .write('env.b64', `${b64(`# deploy\nexport TOKEN=1\nAWS_ACCESS_KEY_ID=${id}\n`)}\n`)
+    .write('account.yaml', `data:\n  aws-account: ${b64(account)}\n`)
+    .write('link.html', `<a href="/switch?arn=${encodeURIComponent(`arn:aws:iam::${account}:role/x`)}">`)
+    .write('split.ts', `export const PROD_ACCOUNT_ID =\r\n  '${account}';\r\n`)
+    .write('sqs.env', `QUEUE=https://sqs.eu-west-1.amazonaws.com/${account}/jobs\n`)
+    .write('plain.yaml', `data:\n  name: ${b64('just a name, nothing to see here')}\n`);
+  r.commit('encoded');
+  const files = ['account.yaml', 'env.b64', 'k8s.yaml', 'link.html', 'split.ts', 'sqs.env'];
+  expect(await named(r.dir)).toEqual(files);
+  const report = await scan({ root: r.dir });
+  expect([...new Set(report.findings.map((f) => f.file))].sort()).toEqual(files);
 });

@@ -1,0 +1,94 @@
+/**
+ * Detection through decoders (scanner/decode): each span a decoder names is decoded and scanned again,
+ * behind the text just before it (its key name: `AWS_SECRET_ACCESS_KEY: <base64>` holds no keyword once
+ * decoded), to a bounded depth and within a bounded number of decoded characters per text. A value
+ * found in decoded text is reported at the whole encoded span, with the decoded value (so the same key
+ * plain or encoded has one fingerprint).
+ */
+import { DECODERS, type Decoder } from '../decode';
+import { MIN_DECODED } from '../decode/types';
+import { lineWindow } from '../rules/char-scan';
+import { detect, type Detection } from './detect';
+import type { Rule } from './types';
+
+export interface DeepDetection extends Detection {
+  /** Decoders that revealed the value, outermost first; absent for plain text. */
+  encoding?: Array<Decoder['name']>;
+}
+
+/** base64 inside a URL parameter, say; a third layer is not worth its cost. */
+export const MAX_DEPTH = 2;
+/** Characters of decoded text (context included) one text may cost, whatever its size. */
+const BUDGET = 16 * 1024 * 1024;
+/** Key name context before a span: the start of its line (`AWS_SECRET_ACCESS_KEY: <base64>`). */
+const CONTEXT_LINES = 0;
+const CONTEXT_CHARS = 120;
+/** How far before a span a plain detection may start and still overlap it (the longest session token). */
+const MAX_VALUE = 4096;
+
+/** First index of `sorted` (by start) whose start is ≥ `at`. */
+function lowerBound(sorted: readonly Detection[], at: number): number {
+  let [lo, hi] = [0, sorted.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** What decoding the span [start, end) reveals, placed at the span; undefined entries dropped. */
+function inSpan(
+  text: string,
+  span: [number, number],
+  decoder: Decoder,
+  scan: (view: string, from: number) => DeepDetection[],
+  budget: { left: number },
+): DeepDetection[] {
+  const [start, end] = span;
+  const decoded = decoder.decode(text.slice(start, end));
+  if (decoded === undefined || decoded.length < MIN_DECODED) return [];
+  const [contextStart] = lineWindow(text, start, CONTEXT_LINES, CONTEXT_CHARS);
+  const context = text.slice(contextStart, start);
+  budget.left -= context.length + decoded.length;
+  if (budget.left < 0) return [];
+  return scan(context + decoded, context.length)
+    .filter((d) => d.start >= context.length)
+    .map((d) => ({ ...d, start, end, encoding: [decoder.name, ...(d.encoding ?? [])] }));
+}
+
+/** Detections in `text`; spans are decoded only from `from` on (the context before was decoded a level up). */
+function detectWithin(text: string, rules: readonly Rule[], depth: number, budget: { left: number }, from = 0) {
+  const plain: DeepDetection[] = detect(text, rules);
+  if (depth === 0) return plain;
+  const revealed: DeepDetection[] = [];
+  const partial = new Set<Detection>();
+  // Two decoders (or two depths) may reveal the same value at the same span: report it once.
+  const seen = new Set<string>();
+  const scan = (view: string, start: number) => detectWithin(view, rules, depth - 1, budget, start);
+  for (const decoder of DECODERS) {
+    for (const span of decoder.spans(text)) {
+      if (budget.left < 0) break;
+      if (span[0] < from) continue;
+      const found = inSpan(text, span, decoder, scan, budget);
+      if (found.length === 0) continue;
+      const near = plain.slice(lowerBound(plain, span[0] - MAX_VALUE), lowerBound(plain, span[1]));
+      for (const d of found) {
+        const mine = near.filter((p) => p.rule === d.rule && p.end > span[0]);
+        // Plainly visible inside the span (a key id in a URL): the plain finding is the precise one.
+        const id = `${d.rule.id}:${d.start}:${d.value}`;
+        if (seen.has(id) || mine.some((p) => p.value === d.value)) continue;
+        seen.add(id);
+        // Only part of the value is plain (a token cut by `%2F`): the decoded whole replaces it.
+        mine.forEach((p) => partial.add(p));
+        revealed.push(d);
+      }
+    }
+  }
+  return [...plain.filter((p) => !partial.has(p)), ...revealed].sort((a, b) => a.start - b.start);
+}
+
+/** Every detection in `text`, plain or through up to MAX_DEPTH decoders, ordered by offset. */
+export function detectDeep(text: string, rules: readonly Rule[], depth = MAX_DEPTH): DeepDetection[] {
+  return detectWithin(text, rules, depth, { left: BUDGET });
+}
