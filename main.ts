@@ -1,6 +1,6 @@
 /** cdktf entry point (`npm run synth`): read the configuration, create the stacks, synthesize. */
 import { App } from 'cdktf';
-import { ConfigError, loadConfig } from './config/load';
+import { DeploymentConfigError, loadConfig } from './config/load';
 import { buildApp } from './stacks/app';
 
 function main(): void {
@@ -8,7 +8,7 @@ function main(): void {
   try {
     config = loadConfig();
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!(err instanceof DeploymentConfigError)) throw err;
     // The message already names each field and what it accepts; a stack trace would only bury it.
     console.error(err.message);
     process.exit(1);

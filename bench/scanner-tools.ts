@@ -219,7 +219,7 @@ export function timed(cmd: string, args: readonly string[], cwd: string): Timed 
  * The fastest of `runs` timings (the least disturbed by other work on the machine), with the median
  * wall time alongside. The first run also warms the page cache.
  */
-export function best(runs: number, fn: () => Timed): Timed & { median: number } {
+export function best<T extends Timed>(runs: number, fn: () => T): T & { median: number } {
   const all = Array.from({ length: runs }, fn).sort((a, b) => a.seconds - b.seconds);
   return { ...all[0]!, median: all[Math.floor(all.length / 2)]!.seconds };
 }

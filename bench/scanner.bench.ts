@@ -16,6 +16,7 @@ import {
   buildHistory, commitAll, copyRealCode, git, gitSecretsHits, gitSecretsOnRange, hasGitSecrets, initRepo, best, runSecretlint,
   secretlintHits, timed, writeCorpus, type Timed,
 } from './scanner-tools';
+import { ensureGitleaks, runGitleaks } from './gitleaks';
 
 const SEED = 'leakscan-bench-1';
 const CORPUS_FILES = 3000;
@@ -57,7 +58,7 @@ async function quality(work: string, cli: string, gitSecrets: boolean): Promise<
   console.log('a reported line finds every labelled value of a kind they cover on it (git-secrets: no kind per hit, so FP only in "all").');
 }
 
-async function fullTree(work: string, cli: string, gitSecrets: boolean): Promise<void> {
+async function fullTree(work: string, cli: string, gitSecrets: boolean, gitleaks?: string): Promise<void> {
   const dir = join(work, 'tree');
   initRepo(dir);
   const real = copyRealCode(dir, TREE_BYTES);
@@ -71,6 +72,7 @@ async function fullTree(work: string, cli: string, gitSecrets: boolean): Promise
   const versus = (t: Timed & { median: number }) => [fmt(t.seconds), fmt(t.median), fmt(t.cpu), fmt(mb / t.seconds, 1), `${fmt(t.seconds / mine.seconds, 2)}×`, `${fmt(t.cpu / mine.cpu, 2)}×`];
   row(['leakscan (node bundle)', ...versus(mine)]);
   if (gitSecrets) row(['git-secrets --scan', ...versus(best(RUNS, () => timed('git', ['secrets', '--scan'], dir)))]);
+  if (gitleaks) row(['gitleaks dir .', ...versus(best(RUNS, () => runGitleaks(gitleaks, ['dir', '.'], dir)))]);
   // secretlint takes minutes on the whole tree: time it on the first files of the tree, extrapolate
   // by bytes, and time leakscan on a copy of the very same subset for a direct ratio too.
   const files = git(dir, 'ls-files').split('\n').filter((f) => f.startsWith('vendor/')).slice(0, SECRETLINT_SUBSET_FILES);
@@ -85,7 +87,7 @@ async function fullTree(work: string, cli: string, gitSecrets: boolean): Promise
   row([`secretlint extrapolated to ${mb.toFixed(0)} MB`, fmt(extrapolated, 1), '', fmt(lint.cpu * (mb / subsetBytes), 1), '', `${fmt(extrapolated / mine.seconds, 0)}×`, `${fmt((lint.cpu * (mb / subsetBytes)) / mine.cpu, 0)}×`]);
 }
 
-async function history(work: string, cli: string, gitSecrets: boolean): Promise<void> {
+async function history(work: string, cli: string, gitSecrets: boolean, gitleaks?: string): Promise<void> {
   const dir = join(work, 'history');
   const { base, head, keys } = buildHistory(dir, HISTORY_COMMITS, makeRandom(`${SEED}-history`));
   console.log(`\n(3) --diff over ${HISTORY_COMMITS - 1} commits (base..head, ${keys} fake key pairs added, most removed again later); best and median of ${RUNS}`);
@@ -100,6 +102,22 @@ async function history(work: string, cli: string, gitSecrets: boolean): Promise<
     const all = timed('git', ['secrets', '--scan-history'], dir);
     row(['git secrets --scan-history (1 run)', ...versus(all, gitSecretsHits(all.stdout + all.stderr).length + ' lines')]);
   }
+  wholeHistory(dir, cli, gitleaks);
+}
+
+/** Every commit from the root (what an onboarding scan reads): leakscan's whole-history modes next to gitleaks' git mode. */
+function wholeHistory(dir: string, cli: string, gitleaks?: string): void {
+  console.log(`\n(3b) whole history, ${HISTORY_COMMITS} commits from the root; best and median of ${RUNS}; × = the tool's time / leakscan --diff HEAD's`);
+  row(['tool', 'wall s', 'median s', 'CPU s', 'findings', 'wall ×', 'CPU ×']);
+  const count = (t: Timed) => (JSON.parse(t.stdout) as ScanReport).findings.length;
+  const mine = best(RUNS, () => leakscan(cli, ['.', '--diff', 'HEAD'], dir));
+  const versus = (t: Timed & { median: number }, findings: number) => [fmt(t.seconds), fmt(t.median), fmt(t.cpu), findings, `${fmt(t.seconds / mine.seconds, 2)}×`, `${fmt(t.cpu / mine.cpu, 2)}×`];
+  row(['leakscan --diff HEAD', ...versus(mine, count(mine))]);
+  const all = best(RUNS, () => leakscan(cli, ['.', '--history'], dir));
+  row(['leakscan --history (all refs)', ...versus(all, count(all))]);
+  if (!gitleaks) return;
+  const peer = best(RUNS, () => runGitleaks(gitleaks, ['git', '--log-opts=HEAD', '.'], dir));
+  row(['gitleaks git --log-opts=HEAD', ...versus(peer, peer.findings)]);
 }
 
 function adversarial(): void {
@@ -134,11 +152,12 @@ export async function run(): Promise<void> {
     const cli = bundleScanner(join(work, 'dist'));
     const gitSecrets = hasGitSecrets();
     console.log(`leakscan bundle ${cli}; git-secrets ${gitSecrets ? 'found' : 'NOT installed (apt-get install -y git-secrets): its rows are skipped'}`);
+    const gitleaks = ensureGitleaks();
     const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
     console.log(`${cpus().length} CPUs, Node ${process.version}; load average at start ${load()} (other work on the machine inflates wall times)`);
     await quality(work, cli, gitSecrets);
-    await fullTree(work, cli, gitSecrets);
-    await history(work, cli, gitSecrets);
+    await fullTree(work, cli, gitSecrets, gitleaks);
+    await history(work, cli, gitSecrets, gitleaks);
     adversarial();
     console.log(`\nload average at end ${load()}`);
   } finally {

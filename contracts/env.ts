@@ -3,7 +3,10 @@
  * the scanner task read them, the tests build them: everyone imports these constants.
  */
 
-/** Passed by the trigger Lambda to the scanner container through RunTask `overrides` (contracts/scan-request.ts). */
+/**
+ * The scanner task's environment: the scan request, passed by the trigger Lambda through RunTask
+ * `overrides` (contracts/scan-request.ts), and task-only settings the task definition sets.
+ */
 export const TASK_ENV = {
   repository: 'LEAKSCAN_REPOSITORY',
   cloneUrl: 'LEAKSCAN_CLONE_URL',
@@ -20,6 +23,14 @@ export const TASK_ENV = {
    * scan together may take before the task gives up with `scan-deadline-exceeded` and exit 2.
    */
   scanTimeoutSeconds: 'LEAKSCAN_SCAN_TIMEOUT_SECONDS',
+  /** Task-only: the task role's ARN; only PR comments by this role count as leakscan's own (dedupe markers). */
+  taskRoleArn: 'LEAKSCAN_TASK_ROLE_ARN',
+  /** Task-only: the findings table's ARN. Unset: no lifecycle, every scan notifies all its findings. */
+  findingsTableArn: 'LEAKSCAN_FINDINGS_TABLE_ARN',
+  /** Task-only: "true" to import findings into Security Hub (in the table's account and Region). */
+  securityHub: 'LEAKSCAN_SECURITY_HUB',
+  /** Task-only: "true" to put one event per new finding and status change on the default event bus. */
+  findingEvents: 'LEAKSCAN_FINDING_EVENTS',
 } as const;
 
 /** Set by the trigger stack on the Lambda function. */

@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { topicArnSchema } from '../contracts/scan-request';
 import {
   forEachStack,
   loadStacks,
@@ -23,7 +24,6 @@ import { OpsError, UsageError } from './lib/errors';
 import { plural } from './lib/format';
 import { planStack } from './lib/terraform';
 
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 // SNS accepts 256 KiB; leave room for the envelope.
 const MAX_MESSAGE_BYTES = 200 * 1024;
 
@@ -39,7 +39,7 @@ export function driftSubject(report: DriftReport): string {
 }
 
 async function publish(topicArn: string, report: DriftReport, text: string, io: CliIo): Promise<void> {
-  const region = TOPIC_ARN.exec(topicArn)![1]!;
+  const region = topicArn.split(':')[3]!;
   const body = Buffer.from(text).subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
   const client = new SNSClient({ region });
   try {
@@ -59,7 +59,7 @@ async function publish(topicArn: string, report: DriftReport, text: string, io: 
 export async function driftMain(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_FLAGS, 'publish-topic': { type: 'string' } });
   const topic = flags['publish-topic'];
-  if (topic !== undefined && !TOPIC_ARN.test(topic))
+  if (topic !== undefined && !topicArnSchema.safeParse(topic).success)
     throw new UsageError(`--publish-topic must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got "${topic}"`);
   const stacks = await loadStacks(io, {
     skipSynth: flags['skip-synth'],

@@ -7,7 +7,16 @@
 import { FINDING_KINDS, type FindingKind } from '../contracts/finding';
 import { fingerprint } from '../scanner/engine/mask';
 import { DOC_EXAMPLE_KEY_ID as DOC_KEY_ID, DOC_EXAMPLE_SECRET as DOC_SECRET } from '../scanner/rules/placeholders';
-import { fakeAccessKeyId, fakeAccountId, fakeMwsKey, fakeSecretAccessKey, fakeSessionToken, fakeUniqueId, makeRandom } from './fake-keys';
+import { SHAPE_TEMPLATES } from './corpus-shapes';
+import {
+  fakeAccessKeyId,
+  fakeAccountId,
+  fakeMwsKey,
+  fakeSecretAccessKey,
+  fakeSessionToken,
+  fakeUniqueId,
+  makeRandom,
+} from './fake-keys';
 
 export interface Expected {
   kind: FindingKind;
@@ -20,7 +29,6 @@ export interface LabelledFile {
 }
 
 type Random = () => number;
-
 
 function pick<T>(r: Random, items: readonly T[]): T {
   return items[Math.floor(r() * items.length)] as T;
@@ -62,9 +70,9 @@ function noise(r: Random, lines: number): string {
 }
 
 /** Each template: a block of text in some format and the credentials it really holds. */
-type Template = (r: Random) => { ext: string; block: string; expected: Expected[] };
+export type Template = (r: Random) => { ext: string; block: string; expected: Expected[] };
 
-const templates: Template[] = [
+const baseTemplates: Template[] = [
   (r) => {
     const [id, secret, token] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r), fakeSessionToken(r)];
     return {
@@ -79,13 +87,37 @@ const templates: Template[] = [
   },
   (r) => {
     const [id, secret] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r)];
-    return { ext: '', block: `[default]\r\naws_access_key_id = ${id}\r\naws_secret_access_key = ${secret}\r\nregion = us-east-1\r\n`, expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }] };
+    return {
+      ext: '',
+      block: `[default]\r\naws_access_key_id = ${id}\r\naws_secret_access_key = ${secret}\r\nregion = us-east-1\r\n`,
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+      ],
+    };
   },
   (r) => {
-    const [id, secret, token, account] = [fakeAccessKeyId('ASIA', r), fakeSecretAccessKey(r), fakeSessionToken(r, 600), fakeAccountId(r)];
+    const [id, secret, token, account] = [
+      fakeAccessKeyId('ASIA', r),
+      fakeSecretAccessKey(r),
+      fakeSessionToken(r, 600),
+      fakeAccountId(r),
+    ];
     return {
       ext: '.json',
-      block: JSON.stringify({ Credentials: { AccessKeyId: id, SecretAccessKey: secret, SessionToken: token, Expiration: '2026-11-26T18:00:00Z' }, AssumedRoleUser: { Arn: `arn:aws:sts::${account}:assumed-role/deploy/ci` } }, null, 2),
+      block: JSON.stringify(
+        {
+          Credentials: {
+            AccessKeyId: id,
+            SecretAccessKey: secret,
+            SessionToken: token,
+            Expiration: '2026-11-26T18:00:00Z',
+          },
+          AssumedRoleUser: { Arn: `arn:aws:sts::${account}:assumed-role/deploy/ci` },
+        },
+        null,
+        2,
+      ),
       expected: [
         { kind: 'aws-access-key-id', value: id },
         { kind: 'aws-secret-access-key', value: secret },
@@ -96,26 +128,41 @@ const templates: Template[] = [
   },
   (r) => {
     const [account, unique] = [fakeAccountId(r), fakeUniqueId('AIDA', r)];
-    return { ext: '.json', block: `{"UserId": "${unique}", "Account": "${account}", "Arn": "arn:aws:iam::${account}:user/bob"}`, expected: [{ kind: 'aws-account-id', value: account }] };
+    return {
+      ext: '.json',
+      block: `{"UserId": "${unique}", "Account": "${account}", "Arn": "arn:aws:iam::${account}:user/bob"}`,
+      expected: [{ kind: 'aws-account-id', value: account }],
+    };
   },
   (r) => {
     const [id, secret, account] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r), fakeAccountId(r)];
     return {
       ext: '.tf',
       block: `provider "aws" {\n  region     = "us-east-1"\n  access_key = "${id}"\n  secret_key = "${secret}"\n  allowed_account_ids = ["${account}"]\n}`,
-      expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }, { kind: 'aws-account-id', value: account }],
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+        { kind: 'aws-account-id', value: account },
+      ],
     };
   },
   (r) => {
     const account = fakeAccountId(r);
-    return { ext: '.tf', block: `resource "aws_iam_role_policy_attachment" "x" {\n  role       = "deploy"\n  policy_arn = "arn:aws-us-gov:iam::${account}:policy/deploy"\n}`, expected: [{ kind: 'aws-account-id', value: account }] };
+    return {
+      ext: '.tf',
+      block: `resource "aws_iam_role_policy_attachment" "x" {\n  role       = "deploy"\n  policy_arn = "arn:aws-us-gov:iam::${account}:policy/deploy"\n}`,
+      expected: [{ kind: 'aws-account-id', value: account }],
+    };
   },
   (r) => {
     const [id, secret] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r)];
     return {
       ext: '.yaml',
       block: `env:\n  - name: AWS_ACCESS_KEY_ID\n    value: "${id}"\n  - name: AWS_SECRET_ACCESS_KEY\n    value: "${secret}"\n  - name: AWS_SESSION_TOKEN\n    valueFrom: { secretKeyRef: { name: aws, key: token } }`,
-      expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }],
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+      ],
     };
   },
   (r) => {
@@ -123,35 +170,77 @@ const templates: Template[] = [
     return {
       ext: 'Dockerfile',
       block: `FROM ${account}.dkr.ecr.us-east-1.amazonaws.com/base:3.19\nENV AWS_ACCESS_KEY_ID=${id}\nENV AWS_SECRET_ACCESS_KEY=\${AWS_SECRET_ACCESS_KEY}\nRUN make build`,
-      expected: [{ kind: 'aws-account-id', value: account }, { kind: 'aws-access-key-id', value: id }],
+      expected: [
+        { kind: 'aws-account-id', value: account },
+        { kind: 'aws-access-key-id', value: id },
+      ],
     };
   },
   (r) => {
     const [id, secret] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r)];
-    return { ext: '.py', block: `import boto3\n\ns3 = boto3.client(\n    "s3",\n    aws_access_key_id="${id}",\n    aws_secret_access_key="${secret}",\n)`, expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }] };
+    return {
+      ext: '.py',
+      block: `import boto3\n\ns3 = boto3.client(\n    "s3",\n    aws_access_key_id="${id}",\n    aws_secret_access_key="${secret}",\n)`,
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+      ],
+    };
   },
   (r) => {
     const [id, secret] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r)];
-    return { ext: '.ts', block: `const client = new S3Client({\n  credentials: { accessKeyId: '${id}', secretAccessKey: '${secret}' },\n});`, expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }] };
+    return {
+      ext: '.ts',
+      block: `const client = new S3Client({\n  credentials: { accessKeyId: '${id}', secretAccessKey: '${secret}' },\n});`,
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+      ],
+    };
   },
   (r) => {
     const [id, secret] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r)];
-    return { ext: '.java', block: `AWSCredentials creds = new BasicAWSCredentials("${id}", "${secret}");`, expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }] };
+    return {
+      ext: '.java',
+      block: `AWSCredentials creds = new BasicAWSCredentials("${id}", "${secret}");`,
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+      ],
+    };
   },
   (r) => {
     const [id, secret] = [fakeAccessKeyId('ASIA', r), fakeSecretAccessKey(r)];
-    return { ext: '.go', block: `creds := credentials.NewStaticCredentials(\n\t"${id}",\n\t"${secret}",\n\t"",\n)`, expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }] };
+    return {
+      ext: '.go',
+      block: `creds := credentials.NewStaticCredentials(\n\t"${id}",\n\t"${secret}",\n\t"",\n)`,
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+      ],
+    };
   },
   (r) => {
     const [secret, account] = [fakeSecretAccessKey(r), fakeAccountId(r)];
-    return { ext: '.sh', block: `aws configure set aws_secret_access_key ${secret}\nexport AWS_ACCOUNT_ID=${dashed(account)}\naws sts get-caller-identity`, expected: [{ kind: 'aws-secret-access-key', value: secret }, { kind: 'aws-account-id', value: account }] };
+    return {
+      ext: '.sh',
+      block: `aws configure set aws_secret_access_key ${secret}\nexport AWS_ACCOUNT_ID=${dashed(account)}\naws sts get-caller-identity`,
+      expected: [
+        { kind: 'aws-secret-access-key', value: secret },
+        { kind: 'aws-account-id', value: account },
+      ],
+    };
   },
   (r) => {
     const [id, secret, account] = [fakeAccessKeyId('AKIA', r), fakeSecretAccessKey(r), fakeAccountId(r)];
     return {
       ext: '.csv',
       block: `User name,Password,Access key ID,Secret access key,Console login link\nci-bot,,${id},${secret},https://${account}.signin.aws.amazon.com/console`,
-      expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-secret-access-key', value: secret }, { kind: 'aws-account-id', value: account }],
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-secret-access-key', value: secret },
+        { kind: 'aws-account-id', value: account },
+      ],
     };
   },
   (r) => {
@@ -159,16 +248,30 @@ const templates: Template[] = [
     return {
       ext: '.log',
       block: `2026-11-26T10:00:00Z INFO assumed arn:aws:sts::${account}:assumed-role/ci/job-${digits(r, 5)} key=${id} duration=3600`,
-      expected: [{ kind: 'aws-account-id', value: account }, { kind: 'aws-access-key-id', value: id }],
+      expected: [
+        { kind: 'aws-account-id', value: account },
+        { kind: 'aws-access-key-id', value: id },
+      ],
     };
   },
   (r) => {
     const mws = fakeMwsKey(r);
-    return { ext: '.properties', block: `mws.seller.id=A${chars(r, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 13)}\nmws.auth.token=${mws}`, expected: [{ kind: 'aws-mws-key', value: mws }] };
+    return {
+      ext: '.properties',
+      block: `mws.seller.id=A${chars(r, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 13)}\nmws.auth.token=${mws}`,
+      expected: [{ kind: 'aws-mws-key', value: mws }],
+    };
   },
   (r) => {
     const [id, account] = [fakeAccessKeyId('AKIA', r), fakeAccountId(r)];
-    return { ext: '.md', block: `## Deploy\n\nUse the CI key \`${id}\` and the account ${account}:\n\n    aws sts assume-role --role-arn arn:aws:iam::${account}:role/deploy`, expected: [{ kind: 'aws-access-key-id', value: id }, { kind: 'aws-account-id', value: account }] };
+    return {
+      ext: '.md',
+      block: `## Deploy\n\nUse the CI key \`${id}\` and the account ${account}:\n\n    aws sts assume-role --role-arn arn:aws:iam::${account}:role/deploy`,
+      expected: [
+        { kind: 'aws-access-key-id', value: id },
+        { kind: 'aws-account-id', value: account },
+      ],
+    };
   },
   // Hard negatives only.
   () => ({
@@ -181,16 +284,34 @@ const templates: Template[] = [
     block: `AWS_ACCESS_KEY_ID=AKIA${'X'.repeat(16)}\nAWS_SECRET_ACCESS_KEY=<YOUR_SECRET_ACCESS_KEY>\nAWS_SESSION_TOKEN=\${AWS_SESSION_TOKEN}\nAWS_ACCOUNT_ID=000000000000`,
     expected: [],
   }),
-  () => ({ ext: '.py', block: `key = os.environ["AWS_ACCESS_KEY_ID"]\nsecret = os.environ["AWS_SECRET_ACCESS_KEY"]\ntoken = os.getenv("AWS_SESSION_TOKEN")`, expected: [] }),
-  () => ({ ext: '.js', block: `const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;\nconst sessionToken = process.env.AWS_SESSION_TOKEN ?? '';`, expected: [] }),
+  () => ({
+    ext: '.py',
+    block: `key = os.environ["AWS_ACCESS_KEY_ID"]\nsecret = os.environ["AWS_SECRET_ACCESS_KEY"]\ntoken = os.getenv("AWS_SESSION_TOKEN")`,
+    expected: [],
+  }),
+  () => ({
+    ext: '.js',
+    block: `const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;\nconst sessionToken = process.env.AWS_SESSION_TOKEN ?? '';`,
+    expected: [],
+  }),
   (r) => ({
     ext: '.json',
     block: `{"Role": {"RoleId": "${fakeUniqueId('AROA', r)}", "Path": "/"}, "Group": {"GroupId": "${fakeUniqueId('AGPA', r)}"}, "Policy": {"PolicyId": "${fakeUniqueId('ANPA', r)}"}}`,
     expected: [],
   }),
-  (r) => ({ ext: '.txt', block: `release ${hex(r, 40)}\nsecret_hash = ${hex(r, 40)}\nsession_token = eyJ${b64(r, 200)}.${b64(r, 40)}\naccount_number_on_invoice: ${digits(r, 14)}`, expected: [] }),
-  (r) => ({ ext: '.yaml', block: `github:\n  client_secret: ${b64(r, 40)}\n  webhook_token: ${b64(r, 300)}\nstripe_account = acct_${b64(r, 16).replace(/[+/]/g, 'z')}`, expected: [] }),
+  (r) => ({
+    ext: '.txt',
+    block: `release ${hex(r, 40)}\nsecret_hash = ${hex(r, 40)}\nsession_token = eyJ${b64(r, 200)}.${b64(r, 40)}\naccount_number_on_invoice: ${digits(r, 14)}`,
+    expected: [],
+  }),
+  (r) => ({
+    ext: '.yaml',
+    block: `github:\n  client_secret: ${b64(r, 40)}\n  webhook_token: ${b64(r, 300)}\nstripe_account = acct_${b64(r, 16).replace(/[+/]/g, 'z')}`,
+    expected: [],
+  }),
 ];
+
+const templates = [...baseTemplates, ...SHAPE_TEMPLATES];
 
 const DIRS = ['', 'src/', 'config/', 'deploy/terraform/', 'docs/', 'scripts/', 'services/api/', 'k8s/'];
 
@@ -202,7 +323,11 @@ export function makeCorpus(seed: string, count: number): LabelledFile[] {
     const after = noise(r, Math.floor(r() * 30));
     const { ext, block, expected } = r() < 0.3 ? { ext: '.txt', block: '', expected: [] } : pick(r, templates)(r);
     const name = ext === 'Dockerfile' || ext === '' ? `${ext || 'credentials'}` : `file${ext}`;
-    return { path: `${pick(r, DIRS)}f${i}/${name}`, content: [before, block, after].filter(Boolean).join('\n') + '\n', expected };
+    return {
+      path: `${pick(r, DIRS)}f${i}/${name}`,
+      content: [before, block, after].filter(Boolean).join('\n') + '\n',
+      expected,
+    };
   });
 }
 
@@ -218,12 +343,24 @@ export interface KindScore {
 function score(tp: number, fp: number, fn: number): KindScore {
   const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
   const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-  return { tp, fp, fn, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+  return {
+    tp,
+    fp,
+    fn,
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+  };
 }
 
 /** Scores value-level findings (by fingerprint) against the labels, per kind. */
-export function evaluate(corpus: readonly LabelledFile[], findings: ReadonlyArray<{ file: string; kind: FindingKind; fingerprint: string }>): Record<FindingKind, KindScore> {
-  const expected = new Set(corpus.flatMap((f) => f.expected.map((e) => `${f.path}\0${e.kind}\0${fingerprint(e.kind, e.value)}`)));
+export function evaluate(
+  corpus: readonly LabelledFile[],
+  findings: ReadonlyArray<{ file: string; kind: FindingKind; fingerprint: string }>,
+): Record<FindingKind, KindScore> {
+  const expected = new Set(
+    corpus.flatMap((f) => f.expected.map((e) => `${f.path}\0${e.kind}\0${fingerprint(e.kind, e.value)}`)),
+  );
   const found = new Set(findings.map((f) => `${f.file}\0${f.kind}\0${f.fingerprint}`));
   const out = {} as Record<FindingKind, KindScore>;
   for (const kind of FINDING_KINDS) {

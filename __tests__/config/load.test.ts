@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../../config/load';
+import { DeploymentConfigError, loadConfig } from '../../config/load';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -37,7 +37,7 @@ describe('loadConfig', () => {
   });
 
   it('rejects environment names that are not safe file or resource names', () => {
-    expect(() => loadConfig('../etc/passwd')).toThrow(ConfigError);
+    expect(() => loadConfig('../etc/passwd')).toThrow(DeploymentConfigError);
     expect(() => loadConfig('../etc/passwd')).toThrow(/LEAKSCAN_ENV: expected a lowercase environment name/);
   });
 
@@ -47,9 +47,9 @@ describe('loadConfig', () => {
       try {
         loadConfig('dev', dir);
       } catch (err) {
-        return err as ConfigError;
+        return err as DeploymentConfigError;
       }
-      throw new Error('expected a ConfigError');
+      throw new Error('expected a DeploymentConfigError');
     })();
     expect(error.message).toMatch(/dev\.json is not valid JSON/);
     expect(error.cause).toBeInstanceOf(SyntaxError);

@@ -1,15 +1,15 @@
-import { ConfigError, parseConfig } from '../../config/load';
+import { DeploymentConfigError, parseConfig } from '../../config/load';
 import { LOG_RETENTION_DAYS } from '../../config/schema';
 
 /** AWS's documented example account. */
 const ACCOUNT = '111122223333';
 
-/** The ConfigError a configuration raises (fails the test when it is valid). */
-function problemsOf(raw: Record<string, unknown>): ConfigError {
+/** The DeploymentConfigError a configuration raises (fails the test when it is valid). */
+function problemsOf(raw: Record<string, unknown>): DeploymentConfigError {
   try {
     parseConfig({ environment: 'dev', accountId: ACCOUNT, ...raw }, 'config/dev.json');
   } catch (err) {
-    if (err instanceof ConfigError) return err;
+    if (err instanceof DeploymentConfigError) return err;
     throw err;
   }
   throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);

@@ -37,24 +37,25 @@ function lowerBound(sorted: readonly Detection[], at: number): number {
   return lo;
 }
 
-/** What decoding the span [start, end) reveals, placed at the span; undefined entries dropped. */
+/** The span [start, end) decoded, and what scanning it reveals placed at the span; undefined if it decodes to nothing. */
 function inSpan(
   text: string,
   span: [number, number],
   decoder: Decoder,
   scan: (view: string, from: number) => DeepDetection[],
   budget: { left: number },
-): DeepDetection[] {
+): { decoded: string; found: DeepDetection[] } | undefined {
   const [start, end] = span;
   const decoded = decoder.decode(text.slice(start, end));
-  if (decoded === undefined || decoded.length < MIN_DECODED) return [];
+  if (decoded === undefined || decoded.length < MIN_DECODED) return undefined;
   const [contextStart] = lineWindow(text, start, CONTEXT_LINES, CONTEXT_CHARS);
   const context = text.slice(contextStart, start);
   budget.left -= context.length + decoded.length;
-  if (budget.left < 0) return [];
-  return scan(context + decoded, context.length)
+  if (budget.left < 0) return undefined;
+  const found = scan(context + decoded, context.length)
     .filter((d) => d.start >= context.length)
     .map((d) => ({ ...d, start, end, encoding: [decoder.name, ...(d.encoding ?? [])] }));
+  return { decoded, found };
 }
 
 /** Detections in `text`; spans are decoded only from `from` on (the context before was decoded a level up). */
@@ -62,7 +63,7 @@ function detectWithin(text: string, rules: readonly Rule[], depth: number, budge
   const plain: DeepDetection[] = detect(text, rules);
   if (depth === 0) return plain;
   const revealed: DeepDetection[] = [];
-  const partial = new Set<Detection>();
+  const superseded = new Set<Detection>();
   // Two decoders (or two depths) may reveal the same value at the same span: report it once.
   const seen = new Set<string>();
   const scan = (view: string, start: number) => detectWithin(view, rules, depth - 1, budget, start);
@@ -70,22 +71,26 @@ function detectWithin(text: string, rules: readonly Rule[], depth: number, budge
     for (const span of decoder.spans(text)) {
       if (budget.left < 0) break;
       if (span[0] < from) continue;
-      const found = inSpan(text, span, decoder, scan, budget);
-      if (found.length === 0) continue;
+      const result = inSpan(text, span, decoder, scan, budget);
+      if (!result) continue;
       const near = plain.slice(lowerBound(plain, span[0] - MAX_VALUE), lowerBound(plain, span[1]));
-      for (const d of found) {
+      // A plain value inside the span that decoding destroys was cut out by escapes (`%2F` + 38 base64
+      // characters of a URL-encoded token): an artifact of the encoding, not a value.
+      for (const p of near)
+        if (p.start >= span[0] && p.end <= span[1] && !result.decoded.includes(p.value)) superseded.add(p);
+      for (const d of result.found) {
         const mine = near.filter((p) => p.rule === d.rule && p.end > span[0]);
         // Plainly visible inside the span (a key id in a URL): the plain finding is the precise one.
         const id = `${d.rule.id}:${d.start}:${d.value}`;
         if (seen.has(id) || mine.some((p) => p.value === d.value)) continue;
         seen.add(id);
         // Only part of the value is plain (a token cut by `%2F`): the decoded whole replaces it.
-        mine.forEach((p) => partial.add(p));
+        mine.forEach((p) => superseded.add(p));
         revealed.push(d);
       }
     }
   }
-  return [...plain.filter((p) => !partial.has(p)), ...revealed].sort((a, b) => a.start - b.start);
+  return [...plain.filter((p) => !superseded.has(p)), ...revealed].sort((a, b) => a.start - b.start);
 }
 
 /** Every detection in `text`, plain or through up to MAX_DEPTH decoders, ordered by offset. */

@@ -1,29 +1,19 @@
 /**
  * The findings lifecycle's part of the task's configuration, and the sinks built from it. The table's
  * ARN gives the table name and the partition, Region and account that Security Hub's ProductArn and
- * the repository's ARN need, so the stack passes one value, not four.
- *
- * These names belong in contracts/env.ts (TASK_ENV) once the task reads them; they are kept here
- * until the task is wired.
+ * the repository's ARN need, so the stack passes one value, not four. The task's one configuration
+ * reader (scanner/task/config.ts) calls `readFindingsConfig`; the names are in contracts/env.ts.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import * as z from 'zod/mini';
+import { TASK_ENV } from '../../contracts/env';
 import { envIssueList } from '../../contracts/errors';
 import { arnSchema } from '../../contracts/scan-request';
 import { FindingsError } from './errors';
 import type { FindingsSinks } from './record-scan';
 import { DynamoFindingsStore } from './store';
-
-export const FINDINGS_ENV = {
-  /** The findings table's ARN. Unset: the lifecycle is off and every scan notifies all its findings. */
-  tableArn: 'LEAKSCAN_FINDINGS_TABLE_ARN',
-  /** "true": import findings into Security Hub (in the table's account and Region). */
-  securityHub: 'LEAKSCAN_SECURITY_HUB',
-  /** "true": put one event per new finding and status change on the default event bus. */
-  events: 'LEAKSCAN_FINDING_EVENTS',
-} as const;
 
 /** The settings are present but invalid: `problems` name each variable (never its value). */
 export class FindingsConfigError extends FindingsError {
@@ -40,22 +30,22 @@ export interface FindingsConfig {
 
 const flag = z.optional(z.enum(['true', 'false'], 'must be "true" or "false"'));
 const schema = z.object({
-  [FINDINGS_ENV.tableArn]: arnSchema('dynamodb', 'table/[A-Za-z0-9_.-]{3,255}', 'a DynamoDB table ARN'),
-  [FINDINGS_ENV.securityHub]: flag,
-  [FINDINGS_ENV.events]: flag,
+  [TASK_ENV.findingsTableArn]: arnSchema('dynamodb', 'table/[A-Za-z0-9_.-]{3,255}', 'a DynamoDB table ARN'),
+  [TASK_ENV.securityHub]: flag,
+  [TASK_ENV.findingEvents]: flag,
 });
 
 /** The configuration, or undefined when no table is configured (the lifecycle is off). */
 export function readFindingsConfig(env: Readonly<Record<string, string | undefined>>): FindingsConfig | undefined {
-  if (env[FINDINGS_ENV.tableArn] === undefined) return undefined;
+  if (env[TASK_ENV.findingsTableArn] === undefined) return undefined;
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new FindingsConfigError(envIssueList(env, parsed.error));
   // arn:<partition>:dynamodb:<region>:<account>:table/<name>, validated above.
-  const [, partition, , region, accountId, resource] = parsed.data[FINDINGS_ENV.tableArn].split(':') as string[];
+  const [, partition, , region, accountId, resource] = parsed.data[TASK_ENV.findingsTableArn].split(':') as string[];
   return {
     table: { name: resource!.slice('table/'.length), partition: partition!, region: region!, accountId: accountId! },
-    securityHub: parsed.data[FINDINGS_ENV.securityHub] === 'true',
-    events: parsed.data[FINDINGS_ENV.events] === 'true',
+    securityHub: parsed.data[TASK_ENV.securityHub] === 'true',
+    events: parsed.data[TASK_ENV.findingEvents] === 'true',
   };
 }
 

@@ -20,16 +20,19 @@ const HOST_BEFORE_AMAZON = /(?:^|[^0-9A-Za-z])(\d{12})\.(?:dkr\.ecr(?:-fips)?\.[
 const HOST_LOOKBACK = 80;
 /** Service URLs whose path starts with the account: SQS queues `https://sqs.<region>.amazonaws.com/<account>/<queue>`. */
 const PATH_AFTER_AMAZON = /amazonaws\.com(?:\.cn)?\/(\d{12})\//y;
+const NEXT_LINE = String.raw`\r?\n[ \t]{0,40}`;
+/** CloudFormation lines between a parameter's name and its `Default:`. */
+const CFN_LINE = String.raw`(?:type|description)[ \t]{0,4}:[^\n]{0,80}${NEXT_LINE}`;
 /**
  * From just after `account`: rest of the name, quotes, separator, an optional list bracket, the id.
  * After an explicit separator the value may be on the next line (`PROD_ACCOUNT_ID =` / `  "…"`), also
- * under a CloudFormation `Value:` or `Default:` (`AccountId:` / `  Value: …`).
+ * under a CloudFormation `Value:` or `Default:` (`AccountId:` / `  Value: …`, a parameter's `Type:` between).
  */
 const ASSIGNED = new RegExp(
   [
     String.raw`([_\-. ]?(?:ids?|numbers?|num|no))?["'\x60]?`, // rest of the name, closing quote
     String.raw`[ \t]{0,8}(?:(?:=>|:=|[:=>])[ \t]{0,8}`, // explicit separator
-    String.raw`(?:\r?\n[ \t]{0,40}(?:(?:value|default)[ \t]{0,4}:[ \t]{0,8})?)?|(?=[ \t])[ \t]{0,8})`, // or a space
+    String.raw`(?:${NEXT_LINE}(?:${CFN_LINE}){0,2}(?:(?:value|default)[ \t]{0,4}:[ \t]{0,8})?)?|(?=[ \t])[ \t]{0,8})`,
     String.raw`\[?[ \t]{0,8}["'\x60]?(\d{4}-?\d{4}-?\d{4})(?![\d-])`, // list bracket, opening quote, id
   ].join(''),
   'iy',
