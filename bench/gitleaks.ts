@@ -39,7 +39,16 @@ export function runGitleaks(bin: string, args: readonly string[], cwd: string): 
   const dir = mkdtempSync(join(tmpdir(), 'leakscan-bench-gitleaks-'));
   const report = join(dir, 'report.json');
   try {
-    const common = ['--no-banner', '--redact', '--log-level', 'error', '--report-format', 'json', '--report-path', report];
+    const common = [
+      '--no-banner',
+      '--redact',
+      '--log-level',
+      'error',
+      '--report-format',
+      'json',
+      '--report-path',
+      report,
+    ];
     const t = timed(bin, [...args, ...common], cwd);
     const findings = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8') || '[]') as unknown[]).length : 0;
     return { ...t, findings };

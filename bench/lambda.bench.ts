@@ -25,6 +25,7 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
   [LAMBDA_ENV.securityGroupIds]: 'sg-0123456789abcdef0',
   [LAMBDA_ENV.findingsTopicArn]: 'arn:aws:sns:us-east-1:111122223333:leakscan-findings',
   [LAMBDA_ENV.rejectedEventQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-trigger-failures',
+  [LAMBDA_ENV.scanQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-scan-requests',
 };
 
 /** Milliseconds to `require(file)` in a new node process, one sample per run. */

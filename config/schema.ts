@@ -202,6 +202,19 @@ export const ConfigSchema = z
         /** Lambda asynchronous invocation retries (AWS allows 0-2). */
         maxRetryAttempts: z.int().min(0).max(2).default(2),
         maxEventAgeSeconds: z.int().min(60).max(21600).default(3600),
+        /**
+         * The scan queue's consumer (scheduled full scans). It starts one task at a time per invocation,
+         * so `maxConcurrency` is the number of RunTask calls in flight: at ~0.3-1 s a call, the default
+         * 5 stays under Fargate's 20 launches/s. An event source mapping allows 2-1000.
+         */
+        scanQueue: z
+          .strictObject({
+            maxConcurrency: z.int().min(2).max(1000).default(5),
+            batchSize: z.int().min(1).max(10).default(5),
+            /** Receives before a message moves to the dead-letter queue: with the backoff, 1.2-2.4 hours of retries. */
+            maxReceiveCount: z.int().min(2).max(1000).default(15),
+          })
+          .prefault({}),
       })
       .prefault({}),
     logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(365),

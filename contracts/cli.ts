@@ -84,7 +84,16 @@ export async function runCli<Io extends CliIo>(
 
 /** The `bin` wrapper: runs `main` with this process's arguments and sets the exit code it returns. */
 export function runProcess<Io extends CliIo>(main: CliMain<Io>, io: Io, policy: ErrorPolicy): void {
+  // Node exits once its event loop is empty, even while `main`'s promise is still pending (a stream that
+  // never ended, a child whose close was missed). Such an exit must never read as 0 — "no findings" from a
+  // scan that never finished — so the error code stands until `main` settles.
+  let settled = false;
+  process.exitCode = policy.bugExitCode;
+  process.once('exit', () => {
+    if (!settled) io.stderr(`${policy.prefix}internal error: exited before the command finished`);
+  });
   void runCli(main, process.argv.slice(2), io, policy).then((code) => {
+    settled = true;
     process.exitCode = code;
   });
 }

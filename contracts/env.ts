@@ -11,7 +11,7 @@ export const TASK_ENV = {
   repository: 'LEAKSCAN_REPOSITORY',
   cloneUrl: 'LEAKSCAN_CLONE_URL',
   mode: 'LEAKSCAN_MODE',
-  /** PR mode only: the commit ids the scan is bounded by (never branch names). */
+  /** PR and push modes: the commit ids the scan is bounded by (never branch names); a new branch has no destination. */
   sourceCommit: 'LEAKSCAN_SOURCE_COMMIT',
   destinationCommit: 'LEAKSCAN_DESTINATION_COMMIT',
   pullRequestId: 'LEAKSCAN_PULL_REQUEST_ID',
@@ -31,6 +31,12 @@ export const TASK_ENV = {
   securityHub: 'LEAKSCAN_SECURITY_HUB',
   /** Task-only: "true" to put one event per new finding and status change on the default event bus. */
   findingEvents: 'LEAKSCAN_FINDING_EVENTS',
+  /**
+   * Task-only: "true" to try each key pair found against STS (scanner/verify), so the lifecycle marks a
+   * deactivated key `revoked`. The task then needs a route to STS (an `sts` interface endpoint in a
+   * private VPC); AWS_ENDPOINT_URL_STS overrides the regional endpoint.
+   */
+  verify: 'LEAKSCAN_VERIFY',
 } as const;
 
 /** Set by the trigger stack on the Lambda function. */
@@ -52,6 +58,8 @@ export const LAMBDA_ENV = {
   notifyClean: 'LEAKSCAN_NOTIFY_CLEAN',
   /** SQS queue (the function's on-failure queue) that receives events that can never succeed, once. */
   rejectedEventQueueUrl: 'LEAKSCAN_REJECTED_EVENT_QUEUE_URL',
+  /** SQS queue of scheduled scans: the schedule tick sends one message per repository, the consumer starts them. */
+  scanQueueUrl: 'LEAKSCAN_SCAN_QUEUE_URL',
 } as const;
 
 export const DEFAULT_CLONE_URL_TEMPLATE = 'https://git-codecommit.{region}.amazonaws.com/v1/repos/{repository}';

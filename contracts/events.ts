@@ -1,7 +1,8 @@
 /**
- * The EventBridge events the trigger Lambda accepts (shapes in ../shared/reference/codecommit-pr-event.json
- * and the EventBridge "Scheduled Event"). zod/mini rather than classic zod: classic zod puts every locale
- * into the bundle (measured ~440 KB minified against ~14 KB, see bench/lambda.bench.ts).
+ * The EventBridge events the trigger Lambda accepts (shapes in ../shared/reference/codecommit-pr-event.json,
+ * the CodeCommit user guide's "Repository State Change" examples, and the EventBridge "Scheduled Event").
+ * zod/mini rather than classic zod: classic zod puts every locale into the bundle (measured ~440 KB
+ * minified against ~14 KB, see bench/lambda.bench.ts).
  */
 import * as z from 'zod/mini';
 import { commitIdSchema, pullRequestIdSchema, repositoryNameSchema } from './scan-request';
@@ -70,4 +71,56 @@ export const scheduledEventSchema = z.object({
   ...envelope,
   'detail-type': z.literal(SCHEDULED_EVENT_DETAIL_TYPE),
   source: z.literal(SCHEDULED_EVENT_SOURCE),
+});
+
+export const REFERENCE_EVENT_DETAIL_TYPE = 'CodeCommit Repository State Change';
+
+/**
+ * `detail.event` values that start a scan: a branch created or moved. Deletions add no commit, and tags
+ * (`referenceType: tag`) point at commits some branch push already brought (or that no branch holds).
+ */
+export const SCANNED_REFERENCE_EVENTS = ['referenceCreated', 'referenceUpdated'] as const;
+export const SCANNED_REFERENCE_TYPE = 'branch';
+
+/** Just enough of a reference event to decide whether to act on it (a deletion has no new commit to validate). */
+export const referenceTriggerSchema = z.object({
+  'detail-type': z.literal(REFERENCE_EVENT_DETAIL_TYPE),
+  source: z.literal(PR_EVENT_SOURCE),
+  detail: z.object({
+    event: z.string(),
+    referenceType: z.optional(z.string()),
+    referenceName: z.optional(z.string()),
+  }),
+});
+
+/**
+ * A branch push that starts a scan (CodeCommit user guide, "Monitoring CodeCommit events"): the new head
+ * `commitId` and, for an update, the previous head `oldCommitId`.
+ */
+export const referenceEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal(REFERENCE_EVENT_DETAIL_TYPE),
+  source: z.literal(PR_EVENT_SOURCE),
+  detail: z
+    .object({
+      event: z.enum(SCANNED_REFERENCE_EVENTS),
+      referenceType: z.literal(SCANNED_REFERENCE_TYPE),
+      repositoryName: repositoryNameSchema,
+      commitId: commitIdSchema,
+      oldCommitId: z.optional(commitIdSchema),
+      /**
+       * Untrusted text of any length and content (control characters, escapes, megabytes): it decides
+       * nothing, is never passed to the task, and only identifies the push, hashed, in the idempotency key.
+       */
+      referenceFullName: z.string(),
+      referenceName: z.optional(z.string()),
+      repositoryId: z.optional(z.string()),
+      callerUserArn: z.optional(z.string()),
+    })
+    .check(
+      z.refine((detail) => detail.event !== 'referenceUpdated' || detail.oldCommitId !== undefined, {
+        message: 'an updated branch must have its previous head',
+        path: ['oldCommitId'],
+      }),
+    ),
 });

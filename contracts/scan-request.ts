@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import { TASK_ENV } from './env';
 import { envIssueList } from './errors';
 
-export const SCAN_MODES = ['pr', 'full'] as const;
+export const SCAN_MODES = ['pr', 'push', 'full'] as const;
 
 /** CodeCommit's pull request id: a decimal string (not a number), at most 20 digits. */
 export const pullRequestIdSchema = z.string().check(z.regex(/^[1-9][0-9]{0,19}$/, 'must be a decimal pull request id'));
@@ -81,7 +81,26 @@ export interface PullRequestScanRequest {
   mode: 'pr';
   pullRequest: PullRequest;
 }
-export type ScanRequest = FullScanRequest | PullRequestScanRequest;
+/**
+ * The commits one push added to a branch. The branch's name is not here: it is untrusted text that
+ * decides nothing the task does (the trigger uses it only hashed, in the idempotency key).
+ */
+export interface Push {
+  /**
+   * The branch's previous head (oldCommitId): everything reachable from it is not scanned, even after a
+   * force push (then `head` adds whatever it does not share with the old head). Absent for a new branch:
+   * the task scans what the branch adds to the repository's other branch heads (scanner/task/clone.ts).
+   */
+  base?: string;
+  /** The branch's new head (commitId). */
+  head: string;
+}
+export interface PushScanRequest {
+  repository: string;
+  mode: 'push';
+  push: Push;
+}
+export type ScanRequest = FullScanRequest | PullRequestScanRequest | PushScanRequest;
 
 /** Everything the trigger tells one task run: the request, where to fetch it, where results go. */
 export interface TaskInput {
@@ -94,7 +113,9 @@ export interface TaskInput {
 
 /**
  * The task's environment overrides, in this order (the RunTask request, and so its clientToken
- * conflict check, depends on it): common fields, then the pull request's.
+ * conflict check, depends on it): common fields, then the pull request's or the push's. A push reuses
+ * the commit variables (source = the new head, destination = the old one) so one pair of names means
+ * "scan what source adds on top of destination" in both modes.
  */
 export function encodeTaskEnv(input: TaskInput): Record<string, string> {
   const { request } = input;
@@ -108,6 +129,10 @@ export function encodeTaskEnv(input: TaskInput): Record<string, string> {
       [TASK_ENV.pullRequestId]: request.pullRequest.id,
       [TASK_ENV.sourceCommit]: request.pullRequest.head,
       [TASK_ENV.destinationCommit]: request.pullRequest.base,
+    }),
+    ...(request.mode === 'push' && {
+      [TASK_ENV.sourceCommit]: request.push.head,
+      ...(request.push.base !== undefined && { [TASK_ENV.destinationCommit]: request.push.base }),
     }),
   };
 }
@@ -124,39 +149,57 @@ const pullRequestSchema = z.object({
   [TASK_ENV.destinationCommit]: commitIdSchema,
   [TASK_ENV.pullRequestId]: pullRequestIdSchema,
 });
+const pushSchema = z.object({
+  [TASK_ENV.sourceCommit]: commitIdSchema,
+  [TASK_ENV.destinationCommit]: z.optional(commitIdSchema),
+});
 
 export type Decoded<T> = { success: true; data: T } | { success: false; problems: string[] };
 
+type ModeFields = Decoded<(repository: string) => ScanRequest>;
+
+type TaskEnv = Readonly<Record<string, string | undefined>>;
+
+/** The mode's own fields: an unknown mode is checked as a pull request, so one run reports every problem. */
+function decodeModeFields(mode: (typeof SCAN_MODES)[number] | undefined, env: TaskEnv): ModeFields {
+  if (mode === 'full') return { success: true, data: (repository) => ({ repository, mode: 'full' }) };
+  if (mode === 'push') {
+    const push = pushSchema.safeParse(env);
+    if (!push.success) return { success: false, problems: envIssueList(env, push.error) };
+    const base = push.data[TASK_ENV.destinationCommit];
+    const head = push.data[TASK_ENV.sourceCommit];
+    return {
+      success: true,
+      data: (repository) => ({ repository, mode: 'push', push: base ? { base, head } : { head } }),
+    };
+  }
+  const pr = pullRequestSchema.safeParse(env);
+  if (!pr.success) return { success: false, problems: envIssueList(env, pr.error) };
+  const pullRequest = {
+    id: pr.data[TASK_ENV.pullRequestId],
+    base: pr.data[TASK_ENV.destinationCommit],
+    head: pr.data[TASK_ENV.sourceCommit],
+  };
+  return { success: true, data: (repository) => ({ repository, mode: 'pr', pullRequest }) };
+}
+
 /** Reads a task environment back; every problem at once, one `NAME: problem` entry each. */
-export function decodeTaskEnv(env: Readonly<Record<string, string | undefined>>): Decoded<TaskInput> {
+export function decodeTaskEnv(env: TaskEnv): Decoded<TaskInput> {
   const mode = modeSchema.safeParse(env[TASK_ENV.mode]);
   const common = commonSchema.safeParse(env);
-  // PR fields are checked unless the mode is known to be `full`, so one run reports every problem.
-  const pr = mode.success && mode.data === 'full' ? undefined : pullRequestSchema.safeParse(env);
+  const fields = decodeModeFields(mode.success ? mode.data : undefined, env);
   const problems = [
     ...(mode.success
       ? []
       : [`${TASK_ENV.mode}: ${env[TASK_ENV.mode] === undefined ? 'is not set' : mode.error.issues[0]!.message}`]),
     ...(common.success ? [] : envIssueList(env, common.error)),
-    ...(pr && !pr.success ? envIssueList(env, pr.error) : []),
+    ...(fields.success ? [] : fields.problems),
   ];
-  if (!mode.success || !common.success || (pr && !pr.success)) return { success: false, problems };
-  const repository = common.data[TASK_ENV.repository];
-  const request: ScanRequest = pr
-    ? {
-        repository,
-        mode: 'pr',
-        pullRequest: {
-          id: pr.data[TASK_ENV.pullRequestId],
-          base: pr.data[TASK_ENV.destinationCommit],
-          head: pr.data[TASK_ENV.sourceCommit],
-        },
-      }
-    : { repository, mode: 'full' };
+  if (!mode.success || !common.success || !fields.success) return { success: false, problems };
   return {
     success: true,
     data: {
-      request,
+      request: fields.data(common.data[TASK_ENV.repository]),
       cloneUrl: common.data[TASK_ENV.cloneUrl],
       findingsTopicArn: common.data[TASK_ENV.findingsTopicArn],
       notifyClean: common.data[TASK_ENV.notifyClean] === 'true',

@@ -1,28 +1,36 @@
 /**
  * The trigger's behaviour, with its clients injected (lambda/handler.ts wires the real ones).
- * Outcomes: a PR event starts one task; a schedule tick starts one full scan per repository; a PR event
- * that is not for scanning is ignored; an event that can never succeed is rejected: logged and sent
- * once to the rejected-event queue, then the invocation succeeds so Lambda does not retry it.
+ * Outcomes: a PR event starts one task; a branch push starts one task (its commits, never its name); a
+ * schedule tick queues one full scan per repository (lambda/fan-out.ts; the scan queue's consumer starts
+ * them); a PR or reference event that is not for scanning (approvals, merges, tags, deletions) is
+ * ignored; an event that can never succeed is rejected: logged and sent once to the rejected-event
+ * queue, then the invocation succeeds so Lambda does not retry it.
  * Anything a retry can fix is thrown.
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { describeIssues } from '../contracts/errors';
 import {
   PR_EVENT_DETAIL_TYPE,
+  REFERENCE_EVENT_DETAIL_TYPE,
   SCANNED_PR_EVENTS,
+  SCANNED_REFERENCE_EVENTS,
+  SCANNED_REFERENCE_TYPE,
   SCHEDULED_EVENT_DETAIL_TYPE,
   pullRequestEventSchema,
   pullRequestTriggerSchema,
+  referenceEventSchema,
+  referenceTriggerSchema,
   scheduledEventSchema,
 } from '../contracts/events';
 import { clip, describeError, type Logger } from '../contracts/log';
 import { repositoryNameSchema, type ScanRequest } from '../contracts/scan-request';
 import type { LambdaConfig } from './config';
-import { FanOutError, RetryableTaskStartError, TaskStartError } from './errors';
+import { RetryableTaskStartError, TaskStartError } from './errors';
+import { enqueueScans } from './fan-out';
 import { countMetrics } from './metrics';
 import { buildRunTaskInput, startScanTask, type StartOutcome, type TaskLaunch } from './runtask';
-import { DEFAULT_PACE, paced, type PaceOptions } from './schedule';
 
 export interface HandlerDependencies {
   config: LambdaConfig;
@@ -32,13 +40,14 @@ export interface HandlerDependencies {
   listRepositories: () => Promise<string[]>;
   /** Each invocation logs through a child of this one, so no keys carry over to the next invocation. */
   log: Logger;
-  pace?: PaceOptions;
 }
 
 /** Returned to Lambda (visible in on-success destinations and tests); also the metric names. */
 export interface TriggerSummary {
   started: number;
   duplicate: number;
+  /** Scheduled scans sent to the scan queue. */
+  queued: number;
   ignored: number;
   rejected: number;
   failed: number;
@@ -133,6 +142,38 @@ async function onPullRequest(invocation: Invocation, event: unknown): Promise<vo
   });
 }
 
+async function onPush(invocation: Invocation, event: unknown): Promise<void> {
+  const trigger = referenceTriggerSchema.safeParse(event);
+  if (!trigger.success) return reject(invocation, event, describeIssues(trigger.error));
+  const { event: kind, referenceType, referenceName } = trigger.data.detail;
+  // Defence in depth behind the EventBridge rule's filter: tags and deletions bring no branch commits.
+  if (!(SCANNED_REFERENCE_EVENTS as readonly string[]).includes(kind) || referenceType !== SCANNED_REFERENCE_TYPE) {
+    invocation.summary.ignored += 1;
+    invocation.log.info('event ignored: not a branch created or updated', {
+      referenceEvent: clip(kind),
+      referenceType: untrusted(referenceType),
+      reference: untrusted(referenceName),
+    });
+    return;
+  }
+  const parsed = referenceEventSchema.safeParse(event);
+  if (!parsed.success) return reject(invocation, event, describeIssues(parsed.error));
+  const { detail, region } = parsed.data;
+  const { repositoryName: repository, commitId: head } = detail;
+  // A created branch's oldCommitId (if any) is not its history: the task measures it against the other heads.
+  const base = detail.event === 'referenceUpdated' ? detail.oldCommitId : undefined;
+  // The ref name identifies the push only as a digest: its text, whatever it is, goes nowhere else.
+  const ref = createHash('sha256').update(detail.referenceFullName).digest('hex');
+  await start(
+    { ...invocation, log: invocation.log.child({ reference: untrusted(referenceName), commitId: head }) },
+    {
+      request: { repository, mode: 'push', push: base ? { base, head } : { head } },
+      region,
+      idempotencyKey: ['push', repository, ref, head],
+    },
+  );
+}
+
 async function onSchedule(invocation: Invocation, event: unknown): Promise<void> {
   const { deps, summary, log } = invocation;
   const parsed = scheduledEventSchema.safeParse(event);
@@ -143,33 +184,13 @@ async function onSchedule(invocation: Invocation, event: unknown): Promise<void>
   const repositories = listed.filter((name) => repositoryNameSchema.safeParse(name).success);
   if (repositories.length < listed.length)
     log.warn('skipped repositories with invalid names', { skipped: listed.length - repositories.length });
-  const results = await paced(
-    repositories,
-    (repository) =>
-      start(invocation, { request: { repository, mode: 'full' }, region, idempotencyKey: ['full', repository, time] }),
-    deps.pace ?? DEFAULT_PACE,
+  await enqueueScans(
+    deps.sqs,
+    deps.config.scanQueueUrl,
+    repositories.map((repository) => ({ repository, region, time })),
   );
-  const failed = repositories.filter((_, i) => results[i]?.status === 'rejected');
-  if (failed.length === 0) {
-    log.info('scheduled fan-out complete', {
-      repositories: repositories.length,
-      started: summary.started,
-      duplicate: summary.duplicate,
-    });
-    return;
-  }
-  const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  log.error('scheduled fan-out incomplete: the invocation fails so Lambda retries it', {
-    failedRepositories: failed,
-    total: repositories.length,
-  });
-  throw new FanOutError(
-    `${failed.length} of ${repositories.length} scheduled scans did not start: ${failed.join(', ')}`,
-    failed,
-    {
-      cause: new AggregateError(errors),
-    },
-  );
+  summary.queued += repositories.length;
+  log.info('scheduled scans queued', { repositories: repositories.length });
 }
 
 /** The invocation's logger: every line carries the event id and detail-type (clipped) and the request id. */
@@ -192,11 +213,12 @@ export function createHandler(
     const log = invocationLogger(deps.log, envelope, context);
     const invocation: Invocation = {
       deps,
-      summary: { started: 0, duplicate: 0, ignored: 0, rejected: 0, failed: 0 },
+      summary: { started: 0, duplicate: 0, queued: 0, ignored: 0, rejected: 0, failed: 0 },
       log,
     };
     try {
       if (detailType === PR_EVENT_DETAIL_TYPE) await onPullRequest(invocation, event);
+      else if (detailType === REFERENCE_EVENT_DETAIL_TYPE) await onPush(invocation, event);
       else if (detailType === SCHEDULED_EVENT_DETAIL_TYPE) await onSchedule(invocation, event);
       else
         await reject(invocation, event, `unsupported event: detail-type ${clip(JSON.stringify(detailType ?? null))}`);

@@ -27,6 +27,7 @@ export interface LambdaConfig {
   cloneUrlTemplate: string;
   notifyClean: boolean;
   rejectedEventQueueUrl: string;
+  scanQueueUrl: string;
 }
 
 type Key = keyof typeof LAMBDA_ENV;
@@ -55,6 +56,8 @@ function listSchema(item: z.ZodMiniType<string>, minimum: number, what: string) 
 
 const awsIdSchema = (prefix: string) => z.string().check(z.regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`)));
 
+const queueUrlSchema = z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an SQS queue URL'));
+
 const lambdaEnvSchema = z.object({
   [LAMBDA_ENV.clusterArn]: arnSchema('ecs', 'cluster/[\\w-]+', 'an ECS cluster ARN'),
   [LAMBDA_ENV.taskDefinitionArn]: arnSchema('ecs', 'task-definition/[\\w-]+(:\\d+)?', 'an ECS task definition ARN'),
@@ -72,7 +75,8 @@ const lambdaEnvSchema = z.object({
     .string()
     .check(z.refine((v) => v.includes('{repository}'), 'must be a URL containing {repository}')),
   [LAMBDA_ENV.notifyClean]: z.enum(['true', 'false'], 'must be "true" or "false"'),
-  [LAMBDA_ENV.rejectedEventQueueUrl]: z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an SQS queue URL')),
+  [LAMBDA_ENV.rejectedEventQueueUrl]: queueUrlSchema,
+  [LAMBDA_ENV.scanQueueUrl]: queueUrlSchema,
 });
 
 export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
@@ -96,6 +100,7 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaCo
     cloneUrlTemplate: value[LAMBDA_ENV.cloneUrlTemplate],
     notifyClean: value[LAMBDA_ENV.notifyClean] === 'true',
     rejectedEventQueueUrl: value[LAMBDA_ENV.rejectedEventQueueUrl],
+    scanQueueUrl: value[LAMBDA_ENV.scanQueueUrl],
   };
 }
 

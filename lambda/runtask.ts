@@ -35,6 +35,9 @@ export function cloneUrl(template: string, region: string, repository: string): 
   return template.replaceAll('{region}', region).replaceAll('{repository}', repository);
 }
 
+/** What started a task without a pull request id, as `startedBy` says it (ops filter tasks on it). */
+const STARTED_BY = { pr: 'pr', push: 'push', full: 'scheduled' } as const;
+
 export function buildRunTaskInput(config: LambdaConfig, launch: TaskLaunch): RunTaskCommandInput {
   const { request } = launch;
   const env = encodeTaskEnv({
@@ -69,7 +72,7 @@ export function buildRunTaskInput(config: LambdaConfig, launch: TaskLaunch): Run
       ...(pullRequestId ? [{ key: 'leakscan:pull-request', value: pullRequestId }] : []),
     ],
     // startedBy: ≤ 36 of [A-Za-z0-9_/-]; a PR id has at most 20 digits.
-    startedBy: pullRequestId ? `leakscan/pr/${pullRequestId}` : 'leakscan/scheduled',
+    startedBy: pullRequestId ? `leakscan/pr/${pullRequestId}` : `leakscan/${STARTED_BY[request.mode]}`,
     clientToken: clientToken(launch.idempotencyKey),
   };
 }

@@ -166,7 +166,8 @@ function emitReport(report: ScanReport, command: ScanCommand, io: CliIo): void {
  * usage text. Asked only after a failure, so a pre-commit hook pays for no extra git call.
  */
 async function explainGitFailure(error: unknown, { root, diff, history, staged, tree }: ScanOptions): Promise<never> {
-  if (error instanceof GitError && (diff || history || staged || tree !== undefined)) await git(root, ['rev-parse', '--git-dir']);
+  if (error instanceof GitError && (diff || history || staged || tree !== undefined))
+    await git(root, ['rev-parse', '--git-dir']);
   throw error;
 }
 

@@ -1,19 +1,30 @@
 /**
- * Trigger: everything that starts a scan and everything that reports one going wrong. PR events and the
- * schedule invoke the Lambda, which runs the scanner task; failed deliveries land in dead-letter queues
+ * Trigger: everything that starts a scan and everything that reports one going wrong. PR events, branch
+ * pushes and the schedule invoke the Lambda, which runs the scanner task; failed deliveries land in dead-letter queues
  * whose alarms, like the rule on stopped scanner tasks, publish to the ops topic.
  */
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { App } from 'cdktf';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../contracts/env';
-import { PR_EVENT_DETAIL_TYPE, PR_EVENT_SOURCE, SCANNED_PR_EVENTS } from '../contracts/events';
+import {
+  PR_EVENT_DETAIL_TYPE,
+  PR_EVENT_SOURCE,
+  REFERENCE_EVENT_DETAIL_TYPE,
+  SCANNED_PR_EVENTS,
+  SCANNED_REFERENCE_EVENTS,
+  SCANNED_REFERENCE_TYPE,
+} from '../contracts/events';
 import type { Config } from '../config/load';
 import { LeakscanStack } from './base';
 import { AlarmedQueue } from './constructs/alarmed-queue';
 import { EventRule } from './constructs/event-rule';
+import { ScanQueue } from './constructs/scan-queue';
 import { policyDocument, type Statement } from './constructs/policy';
 import { TriggerFunction } from './constructs/trigger-function';
+
+/** Long enough for a batch of RunTask calls with the SDK's throttling retries; the queue hides a message 6x as long. */
+const CONSUMER_TIMEOUT_SECONDS = 60;
 
 /** Every variable the handler reads (contracts/env.ts): the type makes a missing one a compile error. */
 type LambdaEnvironment = Record<(typeof LAMBDA_ENV)[keyof typeof LAMBDA_ENV], string>;
@@ -35,9 +46,12 @@ export interface TriggerDeps {
 
 export class TriggerStack extends LeakscanStack {
   readonly function: TriggerFunction;
+  /** Starts the scheduled scans the trigger queues, at the rate its event source mapping allows. */
+  readonly consumer: TriggerFunction;
+  readonly scanQueue: ScanQueue;
   readonly onFailure: AlarmedQueue;
   readonly eventsDeadLetter: AlarmedQueue;
-  readonly rules: { pullRequest: EventRule; schedule: EventRule; taskFailed: EventRule };
+  readonly rules: { pullRequest: EventRule; push: EventRule; schedule: EventRule; taskFailed: EventRule };
   /** `…:task-definition/<family>` without a revision: RunTask resolves it to the latest ACTIVE one. */
   private readonly taskFamilyArn: string;
 
@@ -48,17 +62,44 @@ export class TriggerStack extends LeakscanStack {
       new AlarmedQueue(this, id, { name: this.name(suffix), alarmTopicArn: deps.opsTopicArn });
     this.onFailure = alarmedQueue('on-failure', 'trigger-failed');
     this.eventsDeadLetter = alarmedQueue('events-dlq', 'events-undelivered');
-    const { reservedConcurrency, maxRetryAttempts, maxEventAgeSeconds } = config.trigger;
-    this.function = new TriggerFunction(this, 'trigger', {
-      name: this.name('trigger'),
+    const { reservedConcurrency, maxRetryAttempts, maxEventAgeSeconds, scanQueue } = config.trigger;
+    this.scanQueue = new ScanQueue(this, 'scan-queue', {
+      name: this.name('scan-requests'),
+      alarmTopicArn: deps.opsTopicArn,
+      consumerTimeoutSeconds: CONSUMER_TIMEOUT_SECONDS,
+      maxReceiveCount: scanQueue.maxReceiveCount,
+    });
+    // Both functions run the same bundle with the same configuration; each role has only what it uses.
+    const bundle = {
       bundleDir: deps.lambdaBundleDir,
       onFailureQueueArn: this.onFailure.arn,
-      statements: this.permissions(deps),
       environment: this.lambdaEnvironment(deps),
       account: this.account,
       logRetentionDays: config.logRetentionDays,
+    };
+    this.function = new TriggerFunction(this, 'trigger', {
+      ...bundle,
+      name: this.name('trigger'),
+      description: 'leakscan trigger: starts a scanner task per pull request or push; queues scheduled full scans',
+      handler: 'handler',
+      // A tick lists and queues every repository: 20,000 are 2,000 SendMessageBatch calls, 4 in flight.
+      timeoutSeconds: 300,
+      statements: [...this.runTaskPermissions(deps), ...this.schedulePermissions()],
       reservedConcurrency,
       asyncInvoke: { maxRetryAttempts, maxEventAgeSeconds },
+    });
+    this.consumer = new TriggerFunction(this, 'scan-queue-consumer', {
+      ...bundle,
+      name: this.name('scan-queue-consumer'),
+      description: 'leakscan scan-queue consumer: starts one scanner task per queued scheduled scan',
+      handler: 'consumeScanQueue',
+      timeoutSeconds: CONSUMER_TIMEOUT_SECONDS,
+      statements: [...this.runTaskPermissions(deps), this.consumePermission()],
+    });
+    this.scanQueue.consumeWith({
+      functionName: this.consumer.function.functionName,
+      batchSize: scanQueue.batchSize,
+      maxConcurrency: scanQueue.maxConcurrency,
     });
     this.rules = { ...this.scanRules(), taskFailed: this.taskFailedRule(deps) };
     this.acceptDeadLetters();
@@ -78,23 +119,37 @@ export class TriggerStack extends LeakscanStack {
       [LAMBDA_ENV.cloneUrlTemplate]: config.cloneUrlTemplate,
       [LAMBDA_ENV.notifyClean]: String(config.notifications.notifyClean),
       [LAMBDA_ENV.rejectedEventQueueUrl]: this.onFailure.queue.url,
+      [LAMBDA_ENV.scanQueueUrl]: this.scanQueue.queue.url,
     };
   }
 
-  /** Pull request events and the schedule, each allowed to invoke the Lambda. */
-  private scanRules(): { pullRequest: EventRule; schedule: EventRule } {
+  /** Pull request events, branch pushes and the schedule, each allowed to invoke the Lambda. */
+  private scanRules(): { pullRequest: EventRule; push: EventRule; schedule: EventRule } {
     const fn = this.function.function;
     const watched = this.config.repositories;
+    // No watched list: every repository of this account and region.
+    const resources =
+      watched.length > 0 ? watched.map((r) => this.arn('codecommit', r)) : [{ prefix: this.arn('codecommit', '') }];
     const pullRequest = new EventRule(this, 'pull-request', {
       name: this.name('pull-request'),
       description: 'Pull request opened or its source branch updated in a watched repository',
       eventPattern: {
         source: [PR_EVENT_SOURCE],
         'detail-type': [PR_EVENT_DETAIL_TYPE],
-        // No watched list: every repository of this account and region.
-        resources:
-          watched.length > 0 ? watched.map((r) => this.arn('codecommit', r)) : [{ prefix: this.arn('codecommit', '') }],
+        resources,
         detail: { event: [...SCANNED_PR_EVENTS], pullRequestStatus: ['Open'], isMerged: ['False'] },
+      },
+      targetArn: fn.arn,
+      deadLetterArn: this.eventsDeadLetter.arn,
+    });
+    const push = new EventRule(this, 'push', {
+      name: this.name('push'),
+      description: 'Branch created or pushed to in a watched repository (tags and deletions are not matched)',
+      eventPattern: {
+        source: [PR_EVENT_SOURCE],
+        'detail-type': [REFERENCE_EVENT_DETAIL_TYPE],
+        resources,
+        detail: { event: [...SCANNED_REFERENCE_EVENTS], referenceType: [SCANNED_REFERENCE_TYPE] },
       },
       targetArn: fn.arn,
       deadLetterArn: this.eventsDeadLetter.arn,
@@ -106,7 +161,7 @@ export class TriggerStack extends LeakscanStack {
       targetArn: fn.arn,
       deadLetterArn: this.eventsDeadLetter.arn,
     });
-    for (const [id, rule] of Object.entries({ 'pull-request': pullRequest, schedule })) {
+    for (const [id, rule] of Object.entries({ 'pull-request': pullRequest, push, schedule })) {
       new LambdaPermission(this, `invoke-from-${id}`, {
         statementId: `AllowEventBridge-${id}`,
         action: 'lambda:InvokeFunction',
@@ -115,7 +170,7 @@ export class TriggerStack extends LeakscanStack {
         sourceArn: rule.arn,
       });
     }
-    return { pullRequest, schedule };
+    return { pullRequest, push, schedule };
   }
 
   /** Scanner tasks of this family that stop with a non-zero exit code or never start, sent to the ops topic. */
@@ -140,7 +195,7 @@ export class TriggerStack extends LeakscanStack {
     });
   }
 
-  /** The events dead-letter queue takes messages from this stack's three rules only. */
+  /** The events dead-letter queue takes messages from this stack's rules only. */
   private acceptDeadLetters(): void {
     new SqsQueuePolicy(this, 'events-dlq-policy', {
       queueUrl: this.eventsDeadLetter.queue.url,
@@ -155,9 +210,9 @@ export class TriggerStack extends LeakscanStack {
     });
   }
 
-  /** What the handler does with AWS: start scanner tasks, and list repositories when none are configured. */
-  private permissions(deps: TriggerDeps): Statement[] {
-    const statements: Statement[] = [
+  /** Starting scanner tasks: what both functions do. */
+  private runTaskPermissions(deps: TriggerDeps): Statement[] {
+    return [
       {
         Sid: 'RunScannerTask',
         Effect: 'Allow',
@@ -181,6 +236,13 @@ export class TriggerStack extends LeakscanStack {
         Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
       },
     ];
+  }
+
+  /** The schedule tick: queue the scans, and list repositories when none are configured. */
+  private schedulePermissions(): Statement[] {
+    const statements: Statement[] = [
+      { Sid: 'QueueScheduledScans', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.scanQueue.arn },
+    ];
     if (this.config.repositories.length === 0) {
       // ListRepositories has no resource-level permissions: AWS requires "*". Only needed without a watched list.
       statements.push({
@@ -191,5 +253,15 @@ export class TriggerStack extends LeakscanStack {
       });
     }
     return statements;
+  }
+
+  /** The consumer: what an SQS event source mapping needs from the function's role, and the backoff. */
+  private consumePermission(): Statement {
+    return {
+      Sid: 'ConsumeScanQueue',
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+      Resource: this.scanQueue.arn,
+    };
   }
 }

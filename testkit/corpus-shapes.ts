@@ -51,7 +51,7 @@ export const SHAPE_TEMPLATES: Template[] = [
     const [id, secret] = [key(r), slashed(r)];
     return {
       ext: '.sh',
-      block: `curl -X POST https://api.example.com/connect \\\n  -d "aws_access_key_id=${id}&aws_secret_access_key=${url(secret)}"`,
+      block: `curl https://api.example.com/c \\\n  -d "aws_access_key_id=${id}&aws_secret_access_key=${url(secret)}"`,
       expected: [
         { kind: 'aws-access-key-id', value: id },
         { kind: 'aws-secret-access-key', value: secret },
@@ -63,7 +63,7 @@ export const SHAPE_TEMPLATES: Template[] = [
     const query = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${id}%2F20261126%2Fus-east-1%2Fs3%2Faws4_request`;
     return {
       ext: '.log',
-      block: `GET https://bucket.s3.amazonaws.com/report.csv?${query}&X-Amz-Security-Token=${url(token)}&X-Amz-Signature=ab`,
+      block: `GET https://bucket.s3.amazonaws.com/r.csv?${query}&X-Amz-Security-Token=${url(token)}&X-Amz-Date=1`,
       expected: [
         { kind: 'aws-access-key-id', value: id },
         { kind: 'aws-session-token', value: token },
@@ -164,7 +164,10 @@ export const SHAPE_TEMPLATES: Template[] = [
     const [prod, staging, other] = [fakeAccountId(r), fakeAccountId(r), fakeAccountId(r)];
     return {
       ext: '.ts',
-      block: `export const PROD_ACCOUNT_ID =\n  '${prod}';\nconst stagingAccountId = "${staging}";\nconst cfg = { accountNumber: ${other} };`,
+      block: [
+        `export const PROD_ACCOUNT_ID =\n  '${prod}';`,
+        `const stagingAccountId = "${staging}";\nconst cfg = { accountNumber: ${other} };`,
+      ].join('\n'),
       expected: [prod, staging, other].map((value) => ({ kind: 'aws-account-id' as const, value })),
     };
   },
@@ -180,7 +183,8 @@ export const SHAPE_TEMPLATES: Template[] = [
   () => ({
     ext: '.ts',
     block: [
-      `enum Regions { ${['ASIA', 'PACIFIC', 'REGIONS', 'XY'].join('')} = 1, ${['ASIA', 'SOUTH', 'EAST', 'REGION', 'ZONE'].join('')} = 2 }`,
+      `enum Regions { ${['ASIA', 'PACIFIC', 'REGIONS', 'XY'].join('')} = 1,`,
+      `  ${['ASIA', 'SOUTH', 'EAST', 'REGION', 'ZONE'].join('')} = 2 }`,
       `const placeholder = 'AKIA${'1234567890ABCDEF'}';\nconst also = 'AKIA${'ABCDEFGHJKLMNOPQ'}';`,
       `aws_secret_access_key = "${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef'}01234567"`,
       `aws_secret_access_key = "${'Xy7/'.repeat(10)}"`,
@@ -198,7 +202,7 @@ export const SHAPE_TEMPLATES: Template[] = [
   (r) => ({
     ext: '.yaml',
     block: [
-      `data:\n  README: ${b64(`This service reads its settings from the environment (${fakeAccountId(r).slice(0, 6)}).`)}`,
+      `data:\n  README: ${b64(`This service reads its settings from the environment (${fakeAccountId(r)}).`)}`,
       `  search: https://example.com/?q=${url('rotate keys / secrets + best practice')}`,
       `  path: "${'/usr/local/share/app/config.json'.replaceAll('/', '\\/')}"`,
       `  customer_account_number: ${fakeAccountId(r)}`,

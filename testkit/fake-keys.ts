@@ -3,6 +3,7 @@
  * uses different values (a seed makes a corpus reproducible for benchmarks).
  */
 import { createHash } from 'node:crypto';
+import { isPlaceholderAccount } from '../scanner/rules/placeholders';
 
 const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -35,6 +36,18 @@ export function fakeAccessKeyId(prefix: 'AKIA' | 'ASIA' | 'ABIA' | 'ACCA' = 'AKI
   return prefix + pick(KEY_ID_ALPHABET, 16, random);
 }
 
+/**
+ * A new-generation access key id that encodes `account` the way AWS's do (generation bit, 40 account
+ * bits, then random bits; see scanner/rules/key-account.ts).
+ */
+export function fakeAccessKeyIdOf(account: string, prefix: 'AKIA' | 'ASIA' = 'AKIA', random = Math.random): string {
+  let bits = (1n << 40n) | BigInt(account);
+  for (let i = 0; i < 39; i++) bits = (bits << 1n) | BigInt(random() < 0.5 ? 0 : 1);
+  let body = '';
+  for (let i = 15; i >= 0; i--) body += KEY_ID_ALPHABET[Number((bits >> BigInt(5 * i)) & 31n)];
+  return prefix + body;
+}
+
 /** Unique id of a user/role/group (AIDA, AROA, …): identifier-shaped, not a credential. */
 export function fakeUniqueId(prefix: 'AIDA' | 'AROA' | 'AGPA' | 'ANPA' = 'AIDA', random = Math.random): string {
   return prefix + pick(KEY_ID_ALPHABET, 16, random);
@@ -50,11 +63,11 @@ export function fakeSessionToken(random = Math.random, length = 356): string {
   return 'IQoJb3JpZ2luX2Vj' + pick(BASE64_ALPHABET, length - 16, random);
 }
 
-/** A 12-digit account id that is not one of the documented placeholders. */
+/** A 12-digit account id that is not a documented placeholder or a hand-made variant of one. */
 export function fakeAccountId(random = Math.random): string {
   for (;;) {
     const id = String(1 + Math.floor(random() * 9)) + pick('0123456789', 11, random);
-    if (!/^(\d)\1{11}$/.test(id) && !['123456789012', '111122223333', '444455556666', '777788889999'].includes(id)) return id;
+    if (!isPlaceholderAccount(id)) return id;
   }
 }
 

@@ -252,6 +252,8 @@ export function triggerEnvironment(resources: MotoResources, cloneUrlTemplate: s
     [LAMBDA_ENV.cloneUrlTemplate]: cloneUrlTemplate,
     [LAMBDA_ENV.notifyClean]: 'false',
     [LAMBDA_ENV.rejectedEventQueueUrl]: resources.rejectedEventQueueUrl,
+    // No scheduled tick runs in the pipeline: a queue URL that is never sent to satisfies the reader.
+    [LAMBDA_ENV.scanQueueUrl]: resources.rejectedEventQueueUrl.replace(/[^/]+$/, 'leakscan-scan-requests'),
   };
 }
 

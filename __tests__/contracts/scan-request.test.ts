@@ -21,6 +21,10 @@ function prInput(): TaskInput {
     notifyClean: false,
   };
 }
+function pushInput(base: string | undefined): TaskInput {
+  const push = base === undefined ? { head: sha() } : { base, head: sha() };
+  return { ...prInput(), request: { repository: 'payments-service', mode: 'push', push } };
+}
 const fullInput: TaskInput = {
   request: { repository: 'infra.tools', mode: 'full' },
   cloneUrl: 'file:///srv/git/infra.tools',
@@ -38,6 +42,8 @@ describe('scan request ⇄ task environment', () => {
   it.each([
     ['a pull request scan', prInput()],
     ['a full scan', fullInput],
+    ['a push to an existing branch', pushInput(sha())],
+    ['a new branch (no base)', pushInput(undefined)],
   ])('round-trips %s: request → env → the same request', (_label, input) => {
     expect(decodeTaskEnv(encodeTaskEnv(input))).toEqual({ success: true, data: input });
   });
@@ -63,12 +69,37 @@ describe('scan request ⇄ task environment', () => {
     expect(decodeTaskEnv(env)).toEqual({ success: true, data: fullInput });
   });
 
+  it('encodes a push as source = new head and destination = old head, with no destination for a new branch', () => {
+    const base = sha();
+    const updated = pushInput(base);
+    const head = updated.request.mode === 'push' ? updated.request.push.head : undefined;
+    expect(Object.entries(encodeTaskEnv(updated)).slice(2)).toEqual([
+      [TASK_ENV.mode, 'push'],
+      [TASK_ENV.findingsTopicArn, TOPIC],
+      [TASK_ENV.notifyClean, 'false'],
+      [TASK_ENV.sourceCommit, head],
+      [TASK_ENV.destinationCommit, base],
+    ]);
+    const created = encodeTaskEnv(pushInput(undefined));
+    expect(Object.keys(created)).not.toContain(TASK_ENV.destinationCommit);
+    expect(Object.keys(created)).not.toContain(TASK_ENV.pullRequestId);
+  });
+
+  it.each([
+    [TASK_ENV.sourceCommit, undefined, 'is not set'],
+    [TASK_ENV.sourceCommit, 'refs/heads/main', 'must be a 40-character lowercase hex commit id'],
+    [TASK_ENV.destinationCommit, `${sha()}\n--all`, 'must be a 40-character lowercase hex commit id'],
+  ])('rejects a push with %s=%j (one problem, value not quoted)', (name, value, problem) => {
+    const problems = problemsOf({ ...encodeTaskEnv(pushInput(sha())), [name]: value });
+    expect(problems).toEqual([`${name}: ${problem}`]);
+  });
+
   it.each([
     [TASK_ENV.repository, '../etc', 'must be 1-100 characters of letters, digits, "_", "." or "-"'],
     [TASK_ENV.repository, 'mirror.git', 'must not end in .git'],
     [TASK_ENV.cloneUrl, 'ext::sh -c touch% /tmp/pwned', 'must be an https:// URL without user info or a file:/// URL'],
     [TASK_ENV.cloneUrl, 'https://example.com/v1/repos/../etc', 'must not contain . or .. path segments'],
-    [TASK_ENV.mode, 'incremental', 'must be one of pr, full'],
+    [TASK_ENV.mode, 'incremental', 'must be one of pr, push, full'],
     [TASK_ENV.findingsTopicArn, 'arn:aws:sqs:us-east-1:111122223333:q', 'must be an SNS topic ARN'],
     [TASK_ENV.notifyClean, 'yes', 'must be "true" or "false"'],
     [TASK_ENV.pullRequestId, '0x2a', 'must be a decimal pull request id'],

@@ -2,11 +2,13 @@
  * The whole chain on a moto server: a real git repository whose PR adds a fake key (made now) → the
  * documented PR event → the real trigger Lambda handler → RunTask in moto → the container overrides
  * read back with DescribeTasks → `leakscan task` as a child process with exactly that environment →
- * partial fetch, diff scan, SNS publish → an SQS queue subscribed to the topic.
+ * partial fetch, diff scan, SNS publish → an SQS queue subscribed to the topic. The same chain for a branch
+ * push ("CodeCommit Repository State Change"): only the commits the push added are scanned.
  * moto implements no CodeCommit pull-request API, so PR comments are covered by
  * __tests__/scanner/notify/comments.test.ts; here the task must log the failed comment post and still succeed.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TASK_ENV } from '../../contracts/env';
@@ -27,7 +29,9 @@ import {
   type TriggerHandler,
 } from '../../testkit/pipeline';
 import type { MachinePayload } from '../../scanner/notify/message';
+import { fakeAccessKeyId } from '../../testkit/fake-keys';
 import { startMoto, type MotoServer } from '../../testkit/moto';
+import { referenceEvent } from '../../testkit/reference-event';
 
 let moto: MotoServer;
 let dir: string;
@@ -170,5 +174,51 @@ describe('pull request → trigger → task → SNS → SQS', () => {
     expect(run.exitCode).toBe(0);
     expect(logLines(run.stdout).find((l) => l.event === 'scan-completed')).toMatchObject({ findingsCount: 0 });
     expect(await receiveNotifications(moto, resources.queueUrl)).toEqual([]);
+  }, 180_000);
+});
+
+describe('branch push → trigger → task → SNS → SQS', () => {
+  it('scans exactly the pushed commits: one new key on a branch that already leaked two → one finding', async () => {
+    const sample = createSampleRepository(join(dir, 'repos'), 'push-service', true);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', sample.path, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+      }).trim();
+    git('checkout', '--quiet', 'feature/s3-upload');
+    writeFileSync(join(sample.path, 'deploy.env'), `AWS_ACCESS_KEY_ID=${fakeAccessKeyId()}\n`);
+    git('add', 'deploy.env');
+    git('-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-m', 'deploy settings');
+    const pushed = git('rev-parse', 'HEAD');
+    git('checkout', '--quiet', 'main');
+
+    const event = referenceEvent(
+      { repositoryName: 'push-service', oldCommitId: sample.sourceCommit, commitId: pushed },
+      { id: `push-${pushed}`, region: moto.region, time: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+    );
+    await expect(trigger(event)).resolves.toMatchObject({ started: 1, failed: 0, rejected: 0 });
+    const overrides = (await startedTaskEnvironments(moto, resources.clusterArn)).filter(
+      (env) => env[TASK_ENV.repository] === 'push-service',
+    );
+    expect(overrides).toHaveLength(1);
+    expect(overrides[0]).toMatchObject({
+      [TASK_ENV.mode]: 'push',
+      [TASK_ENV.sourceCommit]: pushed,
+      [TASK_ENV.destinationCommit]: sample.sourceCommit,
+    });
+    expect(JSON.stringify(overrides[0])).not.toContain('s3-upload');
+
+    const run = await spawnScannerTask(overrides[0]!, moto, join(dir, 'scratch-push-service'));
+    expect(run.exitCode).toBe(0);
+    const logs = logLines(run.stdout);
+    expect(logs.find((l) => l.event === 'scan-completed')).toMatchObject({ findingsCount: 1 });
+    expect(logs.filter((l) => String(l.event).startsWith('pr-comments'))).toEqual([]);
+    const notifications = await receiveNotifications(moto, resources.queueUrl);
+    expect(notifications).toHaveLength(1);
+    const payload = JSON.parse(notifications[0]!.envelope.Message) as MachinePayload;
+    expect(payload).toMatchObject({ repository: 'push-service', mode: 'push', findingsCount: 1 });
+    expect(payload.findings).toEqual([
+      expect.objectContaining({ kind: 'aws-access-key-id', file: 'deploy.env', commit: pushed }),
+    ]);
   }, 180_000);
 });

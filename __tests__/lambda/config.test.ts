@@ -30,6 +30,7 @@ describe('readLambdaConfig', () => {
       cloneUrlTemplate: DEFAULT_CLONE_URL_TEMPLATE,
       notifyClean: false,
       rejectedEventQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-trigger-failures',
+      scanQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-scan-requests',
     });
   });
 
@@ -62,6 +63,7 @@ describe('readLambdaConfig', () => {
       'securityGroupIds',
       'findingsTopicArn',
       'rejectedEventQueueUrl',
+      'scanQueueUrl',
     ] as const;
     expect(error.problems).toEqual(required.map((key) => `${LAMBDA_ENV[key]}: is not set`));
     expect(error.message).toBe(`invalid trigger Lambda configuration: ${error.problems.join('; ')}`);
@@ -78,6 +80,7 @@ describe('readLambdaConfig', () => {
     ['cloneUrlTemplate', 'https://git.example.com/{region}', 'must be a URL containing {repository}'],
     ['notifyClean', 'yes', 'must be "true" or "false"'],
     ['rejectedEventQueueUrl', 'leakscan-trigger-failures', 'must be an SQS queue URL'],
+    ['scanQueueUrl', 'leakscan-scan-requests', 'must be an SQS queue URL'],
   ] as const)('rejects a malformed %s, naming the variable and not its value', (key, value, problem) => {
     const error = configError(lambdaEnv({ [key]: value }));
     expect(error.problems).toEqual([`${LAMBDA_ENV[key]}: ${problem}`]);

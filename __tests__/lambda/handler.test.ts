@@ -1,12 +1,13 @@
 import { CodeCommitClient, ListRepositoriesCommand } from '@aws-sdk/client-codecommit';
 import { ConflictException, ECSClient, RunTaskCommand, type RunTaskCommandInput } from '@aws-sdk/client-ecs';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TASK_ENV } from '../../contracts/env';
 import { createLogger, type LogThreshold } from '../../contracts/log';
 import { createHandler } from '../../lambda/app';
 import type { LambdaConfig } from '../../lambda/config';
 import { FanOutError, RetryableTaskStartError, TaskStartError } from '../../lambda/errors';
+import { scanKey, type ScanMessage } from '../../lambda/scan-queue';
 import { listAllRepositories } from '../../lambda/repositories';
 import { clientToken } from '../../lambda/runtask';
 import { captureOutput, prEvent, REFERENCE_PR_EVENT, scheduledEvent, testConfig } from './support';
@@ -24,7 +25,6 @@ function handlerWith(config: Partial<LambdaConfig> = {}, level?: LogThreshold) {
     sqs: new SQSClient({ region }),
     listRepositories: () => listAllRepositories(new CodeCommitClient({ region })),
     log: createLogger({ service: 'leakscan-trigger' }, { ...(level && { level }) }),
-    pace: { perSecond: 1000, concurrency: 3, now: () => 0, sleep: async () => undefined },
   });
 }
 const runTaskInputs = (): RunTaskCommandInput[] =>
@@ -35,7 +35,7 @@ const metricValues = (): Record<string, unknown> => {
   const [emf, ...more] = output.metrics();
   expect(more).toHaveLength(0);
   return Object.fromEntries(
-    ['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => [name, emf?.[name]]),
+    ['started', 'duplicate', 'queued', 'ignored', 'rejected', 'failed'].map((name) => [name, emf?.[name]]),
   );
 };
 
@@ -47,6 +47,7 @@ beforeEach(() => {
     tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${input.clientToken?.slice(0, 32)}` }],
   }));
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   output = captureOutput();
 });
 afterEach(() => output.restore());
@@ -54,7 +55,7 @@ afterEach(() => output.restore());
 describe('pull request events', () => {
   it('starts one PR scan by commit id, never passing branch names, and logs/metrics with the event id', async () => {
     const summary = await handlerWith()(prEvent());
-    expect(summary).toEqual({ started: 1, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
+    expect(summary).toEqual({ started: 1, duplicate: 0, queued: 0, ignored: 0, rejected: 0, failed: 0 });
     const [input] = runTaskInputs();
     expect(runTaskInputs()).toHaveLength(1);
     expect(envOf(input)).toMatchObject({
@@ -78,7 +79,7 @@ describe('pull request events', () => {
         pullRequestId: '42',
       }),
     ]);
-    expect(metricValues()).toEqual({ started: 1, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
+    expect(metricValues()).toEqual({ started: 1, duplicate: 0, queued: 0, ignored: 0, rejected: 0, failed: 0 });
     expect(output.metrics()[0]).toMatchObject({
       _aws: {
         Timestamp: expect.any(Number),
@@ -86,7 +87,7 @@ describe('pull request events', () => {
           {
             Namespace: 'leakscan',
             Dimensions: [['service']],
-            Metrics: ['started', 'duplicate', 'ignored', 'rejected', 'failed'].map((name) => ({
+            Metrics: ['started', 'duplicate', 'queued', 'ignored', 'rejected', 'failed'].map((name) => ({
               Name: name,
               Unit: 'Count',
             })),
@@ -285,67 +286,85 @@ describe('events that can never succeed', () => {
 });
 
 describe('scheduled events', () => {
-  it('starts one full scan per watched repository, with a token per (repository, schedule time)', async () => {
+  const QUEUE = testConfig().scanQueueUrl;
+  const sentBatches = () =>
+    sqsMock.commandCalls(SendMessageBatchCommand).map((call) => {
+      expect(call.args[0].input.QueueUrl).toBe(QUEUE);
+      return call.args[0].input.Entries ?? [];
+    });
+  const sentMessages = (): ScanMessage[] =>
+    sentBatches()
+      .flat()
+      .map((entry) => JSON.parse(entry.MessageBody ?? '') as ScanMessage);
+
+  it('queues one message per watched repository and starts no task itself', async () => {
     const handler = handlerWith({ watchedRepositories: ['payments-service', 'infra'] });
-    await expect(handler(scheduledEvent())).resolves.toMatchObject({ started: 2 });
-    await handler(scheduledEvent());
-    await handler(scheduledEvent('2026-03-06T02:00:00Z'));
-    const inputs = runTaskInputs();
-    expect(inputs.map((i) => envOf(i)[TASK_ENV.repository])).toEqual([
-      'payments-service',
-      'infra',
-      'payments-service',
-      'infra',
-      'payments-service',
-      'infra',
+    await expect(handler(scheduledEvent())).resolves.toMatchObject({ queued: 2, started: 0 });
+    expect(runTaskInputs()).toHaveLength(0);
+    expect(sentMessages()).toEqual([
+      { repository: 'payments-service', region, time: '2026-03-05T02:00:00Z' },
+      { repository: 'infra', region, time: '2026-03-05T02:00:00Z' },
     ]);
-    expect(inputs.every((i) => envOf(i)[TASK_ENV.mode] === 'full' && !(TASK_ENV.sourceCommit in envOf(i)))).toBe(true);
-    expect(inputs[2]?.clientToken).toBe(inputs[0]?.clientToken);
-    expect(inputs[4]?.clientToken).not.toBe(inputs[0]?.clientToken);
-    expect(inputs[1]?.clientToken).not.toBe(inputs[0]?.clientToken);
     expect(codecommitMock.commandCalls(ListRepositoriesCommand)).toHaveLength(0);
   });
 
-  it('scans every repository, across ListRepositories pages, when none are watched', async () => {
+  it('keys each message by (repository, tick time): the same tick twice gives the same keys', async () => {
+    const handler = handlerWith({ watchedRepositories: ['payments-service', 'infra'] });
+    await handler(scheduledEvent());
+    await handler(scheduledEvent());
+    await handler(scheduledEvent('2026-03-06T02:00:00Z'));
+    const keys = sentBatches().map((entries) => entries.map((e) => e.MessageAttributes?.scanKey?.StringValue));
+    expect(keys[1]).toEqual(keys[0]);
+    expect(keys[2]).not.toContainEqual(keys[0]?.[0]);
+    expect(keys[0]).toEqual([
+      scanKey({ repository: 'payments-service', region, time: '2026-03-05T02:00:00Z' }),
+      scanKey({ repository: 'infra', region, time: '2026-03-05T02:00:00Z' }),
+    ]);
+    // The key is the RunTask clientToken the consumer will send.
+    expect(keys[0]?.[0]).toBe(clientToken(['full', 'payments-service', '2026-03-05T02:00:00Z']));
+  });
+
+  it('queues every repository, across ListRepositories pages, 10 to a SendMessageBatch call', async () => {
+    const names = Array.from({ length: 23 }, (_, i) => `repo-${i}`);
     codecommitMock
       .on(ListRepositoriesCommand, { nextToken: undefined })
-      .resolves({ repositories: [{ repositoryName: 'a' }, { repositoryName: 'b' }], nextToken: 'next' })
+      .resolves({ repositories: names.slice(0, 20).map((repositoryName) => ({ repositoryName })), nextToken: 'next' })
       .on(ListRepositoriesCommand, { nextToken: 'next' })
-      .resolves({ repositories: [{ repositoryName: 'c' }] });
-    await expect(handlerWith()(scheduledEvent())).resolves.toMatchObject({ started: 3 });
+      .resolves({ repositories: names.slice(20).map((repositoryName) => ({ repositoryName })) });
+    await expect(handlerWith()(scheduledEvent())).resolves.toMatchObject({ queued: 23 });
+    expect(sentBatches().map((entries) => entries.length)).toEqual([10, 10, 3]);
     expect(
-      runTaskInputs()
-        .map((i) => envOf(i)[TASK_ENV.repository])
+      sentMessages()
+        .map((m) => m.repository)
         .sort(),
-    ).toEqual(['a', 'b', 'c']);
+    ).toEqual([...names].sort());
   });
 
   it('does nothing (and succeeds) when the account has no repositories', async () => {
     codecommitMock.on(ListRepositoriesCommand).resolves({ repositories: [] });
-    await expect(handlerWith()(scheduledEvent())).resolves.toMatchObject({ started: 0, failed: 0 });
+    await expect(handlerWith()(scheduledEvent())).resolves.toMatchObject({ queued: 0, failed: 0 });
+    expect(sentBatches()).toHaveLength(0);
   });
 
-  it('reports exactly which repositories failed and throws so the whole tick is retried', async () => {
-    ecsMock.on(RunTaskCommand).callsFake((input: RunTaskCommandInput) => {
-      const repository = envOf(input)[TASK_ENV.repository] ?? '';
-      if (repository === 'b') return { failures: [{ reason: 'RESOURCE:CPU' }] };
-      if (repository === 'c') throw new ConflictException({ message: 'token used', $metadata: {} });
-      if (repository === 'd') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      return { tasks: [{ taskArn: `arn:aws:ecs:${region}:111122223333:task/leakscan/${repository}` }] };
+  it('sends refused entries again, and fails the tick naming what the queue never took', async () => {
+    let calls = 0;
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string; MessageBody: string }> }) => {
+      calls += 1;
+      // Entry "1" of the first batch is refused once (then taken); `d` is refused every time.
+      const refused = input.Entries.filter(
+        (e) => (calls === 1 && e.Id === '1') || (JSON.parse(e.MessageBody) as ScanMessage).repository === 'd',
+      );
+      return { Failed: refused.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError' })) };
     });
-    const error = await handlerWith({ watchedRepositories: ['a', 'b', 'c', 'd', 'e'] })(scheduledEvent()).catch(
+    const error = await handlerWith({ watchedRepositories: ['a', 'b', 'c', 'd'] })(scheduledEvent()).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(FanOutError);
-    expect((error as FanOutError).failedRepositories).toEqual(['b', 'd']);
-    expect((error as Error).message).toBe('2 of 5 scheduled scans did not start: b, d');
-    expect(((error as Error).cause as AggregateError).errors).toHaveLength(2);
-    expect(output.logs()).toContainEqual(
-      expect.objectContaining({
-        event: expect.stringMatching(/^scheduled fan-out incomplete/),
-        failedRepositories: ['b', 'd'],
-      }),
+    expect((error as FanOutError).failedRepositories).toEqual(['d']);
+    expect((error as Error).message).toBe('1 of 4 scheduled scans were not queued');
+    const sent = sentBatches().map((entries) =>
+      entries.map((e) => (JSON.parse(e.MessageBody!) as ScanMessage).repository),
     );
-    expect(metricValues()).toEqual({ started: 2, duplicate: 1, ignored: 0, rejected: 0, failed: 2 });
+    expect(sent).toEqual([['a', 'b', 'c', 'd'], ['b', 'd'], ['d']]);
   });
 });

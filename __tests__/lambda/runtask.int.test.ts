@@ -19,9 +19,17 @@ import {
   paginateListTasks,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
 import type { TriggerSummary } from '../../lambda/app';
+import type { BatchResponse, ScanQueueEvent } from '../../lambda/scan-queue-consumer';
 import { bundleLambda } from '../../scripts/bundle';
 import { startMoto, type MotoServer } from '../../testkit/moto';
 import { prEvent, scheduledEvent } from './support';
@@ -33,7 +41,9 @@ let sqs: SQSClient;
 let clusterArn = '';
 let subnetId = '';
 let queueUrl = '';
+let scanQueueUrl = '';
 let handler: (event: unknown) => Promise<TriggerSummary>;
+let consumeScanQueue: (event: ScanQueueEvent) => Promise<BatchResponse>;
 const savedEnv = { ...process.env };
 
 /** EC2 Query API call to moto (no EC2 client is installed); moto routes on the credential scope's service. */
@@ -55,6 +65,28 @@ const xmlValue = (xml: string, element: string): string => {
   if (!value) throw new Error(`no <${element}> in ${xml}`);
   return value;
 };
+
+/** One receive from the scan queue, with what the event source mapping passes the function. */
+async function receiveScans(): Promise<Message[]> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: scanQueueUrl,
+      MaxNumberOfMessages: 10,
+      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    }),
+  );
+  return Messages;
+}
+
+async function deleteScans(messages: Message[]): Promise<void> {
+  if (messages.length === 0) return;
+  await sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: scanQueueUrl,
+      Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+    }),
+  );
+}
 
 async function allTaskArns(): Promise<string[]> {
   const arns: string[] = [];
@@ -159,6 +191,7 @@ beforeAll(async () => {
     }),
   );
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'leakscan-trigger-failures' }))).QueueUrl ?? '';
+  scanQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'leakscan-scan-requests' }))).QueueUrl ?? '';
   const account = clusterArn.split(':')[4];
 
   Object.assign(process.env, {
@@ -170,9 +203,12 @@ beforeAll(async () => {
     [LAMBDA_ENV.findingsTopicArn]: `arn:aws:sns:${moto.region}:${account}:leakscan-findings`,
     [LAMBDA_ENV.cloneUrlTemplate]: 'file:///srv/git/{region}/{repository}',
     [LAMBDA_ENV.rejectedEventQueueUrl]: queueUrl,
+    [LAMBDA_ENV.scanQueueUrl]: scanQueueUrl,
   });
   // Cold start after the environment is complete, as in Lambda.
-  ({ handler } = require(join(bundleLambda(bundleDir), 'index.js')) as typeof import('../../lambda/handler'));
+  ({ handler, consumeScanQueue } = require(
+    join(bundleLambda(bundleDir), 'index.js'),
+  ) as typeof import('../../lambda/handler'));
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -263,18 +299,65 @@ it('lists every repository for a schedule tick with no watched list, through rep
         env: { ...process.env, AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint },
       },
     );
-    expect(JSON.parse(stdout)).toEqual({ started: 3, duplicate: 0, ignored: 0, rejected: 0, failed: 0 });
+    expect(JSON.parse(stdout)).toEqual({ started: 0, duplicate: 0, queued: 3, ignored: 0, rejected: 0, failed: 0 });
   } finally {
     await codecommit.close();
   }
   expect(codecommit.targets).toEqual(['CodeCommit_20150413.ListRepositories', 'CodeCommit_20150413.ListRepositories']);
-  const scheduled = (await describe(await allTaskArns())).filter((task) => task.startedBy === 'leakscan/scheduled');
-  expect(scheduled.map((task) => task.tags?.find((tag) => tag.key === 'leakscan:repository')?.value).sort()).toEqual([
+  const queued = await receiveScans();
+  await deleteScans(queued);
+  expect(queued.map((m) => (JSON.parse(m.Body ?? '') as { repository: string }).repository).sort()).toEqual([
     'alpha-service',
     'beta-service',
     'gamma-service',
   ]);
 });
+
+it(
+  'drains a 500-repository tick through the real consumer: 500 tasks, one per repository, an empty queue',
+  async () => {
+    const repositories = Array.from({ length: 500 }, (_, i) => `org-repo-${String(i).padStart(3, '0')}`);
+    const codecommit = await serveListRepositories([repositories.slice(0, 100), repositories.slice(100)]);
+    process.env.AWS_ENDPOINT_URL_CODECOMMIT = codecommit.endpoint;
+    try {
+      await expect(handler(scheduledEvent('2026-03-07T03:00:00Z'))).resolves.toMatchObject({ queued: 500 });
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_CODECOMMIT;
+      await codecommit.close();
+    }
+    // What the event source mapping does: receive, invoke with the batch, delete all but the failures.
+    let invocations = 0;
+    for (let batch = await receiveScans(); batch.length > 0; batch = await receiveScans()) {
+      invocations += 1;
+      const { batchItemFailures } = await consumeScanQueue({
+        Records: batch.map((m) => ({
+          messageId: m.MessageId!,
+          receiptHandle: m.ReceiptHandle!,
+          body: m.Body!,
+          attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
+        })),
+      });
+      const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+      await deleteScans(batch.filter((m) => !failed.has(m.MessageId!)));
+    }
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: scanQueueUrl, AttributeNames: ['All'] }),
+    );
+    expect([Attributes.ApproximateNumberOfMessages, Attributes.ApproximateNumberOfMessagesNotVisible]).toEqual([
+      '0',
+      '0',
+    ]);
+    const arns = await allTaskArns();
+    const tasks: Task[] = [];
+    for (let i = 0; i < arns.length; i += 100) tasks.push(...(await describe(arns.slice(i, i + 100))));
+    const scanned = tasks
+      .filter((task) => task.startedBy === 'leakscan/scheduled')
+      .map((task) => task.tags?.find((tag) => tag.key === 'leakscan:repository')?.value);
+    expect(scanned.sort()).toEqual(repositories);
+    console.log(`moto tick: 500 repositories queued, ${invocations} consumer invocations, ${scanned.length} tasks`);
+  },
+  10 * 60_000,
+);
 
 it(
   'turns a burst of 1,000 distinct events into 1,000 tasks without an unhandled error',

@@ -53,6 +53,7 @@ export function lambdaEnv(overrides: Partial<Record<keyof typeof LAMBDA_ENV, str
     securityGroupIds: 'sg-0123456789abcdef0',
     findingsTopicArn: 'arn:aws:sns:us-east-1:111122223333:leakscan-findings',
     rejectedEventQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-trigger-failures',
+    scanQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-scan-requests',
     ...overrides,
   };
   return Object.fromEntries(
@@ -73,6 +74,7 @@ export function testConfig(overrides: Partial<LambdaConfig> = {}): LambdaConfig 
     cloneUrlTemplate: 'file:///srv/git/{region}/{repository}',
     notifyClean: false,
     rejectedEventQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-trigger-failures',
+    scanQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/leakscan-scan-requests',
     ...overrides,
   };
 }

@@ -75,6 +75,19 @@ it('scans a commit range with --diff and names the commit', () => {
   expect(JSON.parse(r.stdout).findings).toEqual([expect.objectContaining({ file: 'b.env', line: 1, commit: added })]);
 });
 
+it.each([[['--diff', 'HEAD']], [['--diff', '..HEAD']], [['--history']]])(
+  'scans the whole history with %j: a key from the root commit on, once, at the commit that added it',
+  (mode) => {
+    const repo = new Repo(freshDir('repo-'));
+    const added = repo.write('b.env', `K=${id}\n`).commit('root adds a key');
+    repo.write('b.env', 'K=\n').commit('removed');
+    repo.write('b.env', `K=${id}\n`).commit('added again');
+    const r = leakscan('scan', repo.dir, ...mode, '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings).toEqual([expect.objectContaining({ file: 'b.env', line: 1, commit: added })]);
+  },
+);
+
 describe('--output', () => {
   it('writes the report to the file only: stdout stays empty, one summary line on stderr', () => {
     const out = join(freshDir('out-'), 'leakscan.sarif');
@@ -189,6 +202,9 @@ it.each([
   [['scan', '/no/such/dir'], /cannot scan \/no\/such\/dir/],
   [['scan', '.', '--max-file-size', 'lots'], /--max-file-size expects/],
   [['scan', '.', '--diff', 'a..b', '--staged'], /choose one of/],
+  [['scan', '.', '--history', '--diff', 'a..b'], /--history scans every branch/],
+  [['scan', '.', '--sts-endpoint', 'http://127.0.0.1:1'], /--sts-endpoint is for --verify/],
+  [['scan', '.', '--verify', '--sts-endpoint', 'ftp://x'], /http\(s\) URL/],
   [['scan', '.', '--output', 'r', '--write-baseline', 'b'], /--output and --write-baseline .* choose one/],
   [['frobnicate'], /unknown command "frobnicate"/],
 ])('exits 2 with a clear one-line message for %j', (args, message) => {
@@ -199,7 +215,7 @@ it.each([
   expect(r.stderr).toMatch(message);
 });
 
-it.each([[['--staged']], [['--diff', 'main..HEAD']], [['--tree', 'HEAD']]])(
+it.each([[['--staged']], [['--diff', 'main..HEAD']], [['--tree', 'HEAD']], [['--history']]])(
   'outside a repository, %j says "not a git repository" first, on one line (exit 2)',
   (mode) => {
     const r = runCli(cli, ['scan', ...mode], { cwd: freshDir('plain-') });

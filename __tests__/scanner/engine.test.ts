@@ -1,7 +1,15 @@
 import { fingerprint, maskSecret } from '../../scanner/engine/mask';
 import { scanFragment, type Fragment, type Suppressions } from '../../scanner/engine';
 import { RULES } from '../../scanner/rules';
-import { fakeAccessKeyId, fakeAccountId, fakeSecretAccessKey, makeRandom } from '../../testkit/fake-keys';
+import { DOC_EXAMPLE_KEY_ID } from '../../scanner/rules/placeholders';
+import { keyIdAccount } from '../../scanner/rules/key-account';
+import {
+  fakeAccessKeyId,
+  fakeAccessKeyIdOf,
+  fakeAccountId,
+  fakeSecretAccessKey,
+  makeRandom,
+} from '../../testkit/fake-keys';
 
 const random = makeRandom('engine-test');
 const none: Suppressions = { allow: [], baseline: new Set<string>() };
@@ -127,5 +135,46 @@ describe('scanFragment', () => {
     const { findings } = run({ file: 'min.js', text: `${filler} ${id}` });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ line: 1, column: filler.length + 2 });
+  });
+});
+
+describe('access key id enrichment', () => {
+  it('decodes the owning account of the published example key id (Aidan Steele, Tal Be’ery)', () => {
+    expect(keyIdAccount(['ASIAY34', 'FZKBOKMUTVV7A'].join(''))).toBe('609629065308');
+  });
+
+  it('reports the account a new-generation key id encodes, masked, and none for old-generation ids', () => {
+    const account = fakeAccountId(random);
+    const id = fakeAccessKeyIdOf(account, 'ASIA', random);
+    const [found] = run({ file: 'x', text: `key=${id}` }).findings;
+    expect(found).toMatchObject({ kind: 'aws-access-key-id', accountMasked: maskSecret(account) });
+    expect(JSON.stringify({ ...found, secret: undefined })).not.toContain(account);
+    expect(keyIdAccount(DOC_EXAMPLE_KEY_ID)).toBeUndefined();
+  });
+});
+
+describe('placeholders', () => {
+  it.each([
+    ['an enum name in the key alphabet that reads as words', `${['ASIA', 'PACIFIC', 'REGIONS', 'XY'].join('')}`],
+    ['a sequential key id', `AKIA${'ABCDEFGHJKLMNOPQ'}`],
+    ['a key id of a repeated chunk', `AKIA${'XYZ2'.repeat(4)}`],
+    ['a key id outside the key alphabet', `AKIA${'1234567890ABCDEF'}`],
+  ])('%s is not a finding', (_what, value) => {
+    expect(run({ file: 'x', text: `aws_access_key_id = ${value}` }).findings).toEqual([]);
+  });
+
+  it.each(['123456789013', '123456789111', '210987654321', '555566667777', '123412341234', '100000000007'])(
+    'documentation account variant %s is not a finding',
+    (account) => {
+      expect(run({ file: 'x', text: `aws_account_id = ${account}` }).findings).toEqual([]);
+    },
+  );
+
+  it('keeps random ids: no false negative in 2,000 generated key ids and secrets', () => {
+    const pair = () => `key_id = ${fakeAccessKeyId('AKIA', random)}\nsecret_key = ${fakeSecretAccessKey(random)}`;
+    const lines = Array.from({ length: 2000 }, pair);
+    const kinds = run({ file: 'x', text: lines.join('\n\n\n\n') }).findings.map((f) => f.kind);
+    expect(kinds.filter((k) => k === 'aws-access-key-id')).toHaveLength(2000);
+    expect(kinds.filter((k) => k === 'aws-secret-access-key').length).toBeGreaterThanOrEqual(1998);
   });
 });

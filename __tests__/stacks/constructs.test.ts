@@ -19,7 +19,10 @@ const synth = (build: (scope: Construct) => void) => JSON.parse(Testing.synthSco
 describe('TriggerFunction props', () => {
   const props: TriggerFunctionProps = {
     name: 'fn',
+    description: 'test function',
     bundleDir: lambdaBundle(),
+    handler: 'handler',
+    timeoutSeconds: 30,
     environment: {},
     statements: [],
     onFailureQueueArn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:failed`,

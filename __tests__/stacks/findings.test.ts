@@ -6,7 +6,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { ConfigInput } from '../../config/schema';
-import { FINDINGS_ENV } from '../../scanner/findings/config';
+import { TASK_ENV } from '../../contracts/env';
 import { policyDocuments, type PolicyStatement } from './policies';
 import { ACCOUNT, only, resources, synthesize, testConfig, type TfJson } from './synth';
 
@@ -70,8 +70,8 @@ describe('findings lifecycle, defaults', () => {
     expect(endpointServices(json.network)).not.toContain('com.amazonaws.eu-west-1.securityhub');
     expect(endpointServices(json.network)).not.toContain('com.amazonaws.eu-west-1.events');
     expect(taskEnvironment(json.platform)).toMatchObject({
-      [FINDINGS_ENV.securityHub]: 'false',
-      [FINDINGS_ENV.events]: 'false',
+      [TASK_ENV.securityHub]: 'false',
+      [TASK_ENV.findingEvents]: 'false',
     });
   });
 });
@@ -96,8 +96,8 @@ describe('findings lifecycle, every opt-in', () => {
       },
     ]);
     expect(taskEnvironment(json.platform)).toMatchObject({
-      [FINDINGS_ENV.securityHub]: 'true',
-      [FINDINGS_ENV.events]: 'true',
+      [TASK_ENV.securityHub]: 'true',
+      [TASK_ENV.findingEvents]: 'true',
     });
   });
 
@@ -124,7 +124,7 @@ describe('findings lifecycle, other configurations', () => {
     expect(resources(json.platform, 'aws_dynamodb_table')).toEqual([]);
     expect(resources(json.platform, 'aws_kms_key')).toEqual([]);
     expect(taskStatements(json.platform).map((s) => s.Sid)).not.toContain('FindingsTable');
-    expect(Object.keys(taskEnvironment(json.platform))).not.toContain(FINDINGS_ENV.tableArn);
+    expect(Object.keys(taskEnvironment(json.platform))).not.toContain(TASK_ENV.findingsTableArn);
     expect(endpointServices(json.network)).not.toContain('com.amazonaws.eu-west-1.dynamodb');
     expect(resources(json.network, 'aws_vpc_security_group_egress_rule')).toHaveLength(2);
   });

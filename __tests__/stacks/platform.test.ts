@@ -4,9 +4,7 @@ import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SCANNER_CONTAINER_NAME } from '../../contracts/env';
-import { FINDINGS_ENV } from '../../scanner/findings/config';
-import { TASK_ROLE_ARN_ENV } from '../../scanner/notify/comments';
+import { SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
 import { CODECOMMIT_ACTIONS } from '../../stacks/constructs/scanner-task';
 import { policyDocuments, type FoundPolicy } from './policies';
 import { ACCOUNT, only, resources, synthesize, testConfig, type TfJson } from './synth';
@@ -111,13 +109,13 @@ describe('scanner platform stack, defaults', () => {
     expect(container.environment).toEqual([
       { name: 'HOME', value: '/scratch' },
       { name: 'TMPDIR', value: '/scratch' },
-      { name: TASK_ROLE_ARN_ENV, value: expect.stringMatching(/^\$\{aws_iam_role\.scanner_task-role.+\.arn\}$/) },
+      { name: TASK_ENV.taskRoleArn, value: expect.stringMatching(/^\$\{aws_iam_role\.scanner_task-role.+\.arn\}$/) },
       {
-        name: FINDINGS_ENV.tableArn,
+        name: TASK_ENV.findingsTableArn,
         value: expect.stringMatching(/^\$\{aws_dynamodb_table\.findings_table.+\.arn\}$/),
       },
-      { name: FINDINGS_ENV.securityHub, value: 'false' },
-      { name: FINDINGS_ENV.events, value: 'false' },
+      { name: TASK_ENV.securityHub, value: 'false' },
+      { name: TASK_ENV.findingEvents, value: 'false' },
     ]);
   });
 

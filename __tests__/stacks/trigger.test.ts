@@ -15,9 +15,11 @@ function idOf(stack: TfJson, type: string, key: string, value: unknown): string 
     throw new Error(`expected one ${type} with ${key}=${String(value)}, found ${matches.length}`);
   return matches[0]![0];
 }
-function lambdaStatements(stack: TfJson): PolicyStatement[] {
-  return policyDocuments(stack).find((p) => p.type === 'aws_iam_role_policy')!.statements;
+/** The role policy of the trigger function, or of the scan-queue consumer. */
+function lambdaStatements(stack: TfJson, fn: 'trigger' | 'scan-queue-consumer' = 'trigger'): PolicyStatement[] {
+  return policyDocuments(stack).find((p) => p.where.startsWith(`aws_iam_role_policy.${fn}_role`))!.statements;
 }
+const TRIGGER_FUNCTION = { function_name: 'leakscan-test-trigger' };
 
 describe('trigger stack', () => {
   const config = testConfig({
@@ -28,7 +30,7 @@ describe('trigger stack', () => {
   });
   const { tf, json, outdir } = synthesize(config);
   const stack = json.trigger;
-  const fn = only(stack, 'aws_lambda_function') as {
+  const fn = only(stack, 'aws_lambda_function', TRIGGER_FUNCTION) as {
     filename: string;
     source_code_hash: string;
     environment: { variables: Record<string, string> };
@@ -38,6 +40,7 @@ describe('trigger stack', () => {
   const eventsDlqId = idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-events-undelivered');
   const ruleIds = {
     pullRequest: idOf(stack, 'aws_cloudwatch_event_rule', 'name', 'leakscan-test-pull-request'),
+    push: idOf(stack, 'aws_cloudwatch_event_rule', 'name', 'leakscan-test-push'),
     schedule: idOf(stack, 'aws_cloudwatch_event_rule', 'name', 'leakscan-test-full-scan'),
     taskFailed: idOf(stack, 'aws_cloudwatch_event_rule', 'name', 'leakscan-test-scanner-task-failed'),
   };
@@ -57,6 +60,7 @@ describe('trigger stack', () => {
       }),
     });
     expect(resources(stack, 'aws_cloudwatch_log_group')).toEqual([
+      expect.objectContaining({ name: '/aws/lambda/leakscan-test-scan-queue-consumer', retention_in_days: 365 }),
       expect.objectContaining({ name: '/aws/lambda/leakscan-test-trigger', retention_in_days: 365 }),
     ]);
   });
@@ -117,9 +121,22 @@ describe('trigger stack', () => {
     });
   });
 
-  it('delivers PR and schedule events to the Lambda with retries and a dead-letter queue, allowed per rule', () => {
+  it('matches only branches created or pushed to in the watched repositories (no tags, no deletions)', () => {
+    const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-push' });
+    expect(JSON.parse(rule.event_pattern as string)).toEqual({
+      source: ['aws.codecommit'],
+      'detail-type': ['CodeCommit Repository State Change'],
+      resources: [
+        `arn:aws:codecommit:eu-west-1:${ACCOUNT}:payments-service`,
+        `arn:aws:codecommit:eu-west-1:${ACCOUNT}:web`,
+      ],
+      detail: { event: ['referenceCreated', 'referenceUpdated'], referenceType: ['branch'] },
+    });
+  });
+
+  it('delivers PR, push and schedule events to the Lambda with retries and a DLQ, allowed per rule', () => {
     const targets = resources(stack, 'aws_cloudwatch_event_target');
-    for (const rule of [ruleIds.pullRequest, ruleIds.schedule]) {
+    for (const rule of [ruleIds.pullRequest, ruleIds.push, ruleIds.schedule]) {
       expect(targets).toContainEqual(
         expect.objectContaining({
           rule: ref('aws_cloudwatch_event_rule', rule, 'name'),
@@ -132,6 +149,7 @@ describe('trigger stack', () => {
     const permissions = resources(stack, 'aws_lambda_permission');
     expect(permissions.map((p) => [p.principal, p.action, p.source_arn])).toEqual([
       ['events.amazonaws.com', 'lambda:InvokeFunction', ref('aws_cloudwatch_event_rule', ruleIds.pullRequest, 'arn')],
+      ['events.amazonaws.com', 'lambda:InvokeFunction', ref('aws_cloudwatch_event_rule', ruleIds.push, 'arn')],
       ['events.amazonaws.com', 'lambda:InvokeFunction', ref('aws_cloudwatch_event_rule', ruleIds.schedule, 'arn')],
     ]);
   });
@@ -160,8 +178,8 @@ describe('trigger stack', () => {
   });
 
   it('alarms to the ops topic on every dead-letter queue that holds a message', () => {
-    const queues = Object.keys(stack.resource?.aws_sqs_queue ?? {});
-    expect(queues).toHaveLength(2);
+    const queues = [onFailureId, eventsDlqId, idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-scan-requests-dlq')];
+    expect(Object.keys(stack.resource?.aws_sqs_queue ?? {})).toHaveLength(queues.length + 1);
     const alarms = resources(stack, 'aws_cloudwatch_metric_alarm');
     for (const queue of queues) {
       expect(alarms).toContainEqual(
@@ -198,7 +216,7 @@ describe('trigger stack', () => {
     expect(admits('events.amazonaws.com', `arn:aws:events:eu-west-1:${ACCOUNT}:rule/other-team-rule`)).toBe(false);
   });
 
-  it('accepts dead letters only from its own three rules', () => {
+  it('accepts dead letters only from its own rules', () => {
     const dlqPolicy = policyDocuments(stack).find((p) => p.type === 'aws_sqs_queue_policy')!;
     expect(dlqPolicy.statements).toEqual([
       {
@@ -264,11 +282,12 @@ describe('trigger stack without a watched list', () => {
   const stack = json.trigger;
 
   it('reserves no concurrency unless configured (a reservation fails on accounts with a low quota)', () => {
-    expect(only(stack, 'aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
+    for (const fn of resources(stack, 'aws_lambda_function'))
+      expect(fn).not.toHaveProperty('reserved_concurrent_executions');
   });
 
-  it('matches pull requests of every repository in the account and region', () => {
-    const rule = only(stack, 'aws_cloudwatch_event_rule', { name: 'leakscan-test-pull-request' });
+  it.each(['pull-request', 'push'])('matches %s events of every repository in the account and region', (name) => {
+    const rule = only(stack, 'aws_cloudwatch_event_rule', { name: `leakscan-test-${name}` });
     expect(JSON.parse(rule.event_pattern as string).resources).toEqual([
       { prefix: `arn:aws:codecommit:eu-west-1:${ACCOUNT}:` },
     ]);
@@ -281,8 +300,87 @@ describe('trigger stack without a watched list', () => {
       Action: 'codecommit:ListRepositories',
       Resource: '*',
     });
-    const env = (only(stack, 'aws_lambda_function') as { environment: { variables: Record<string, string> } })
-      .environment.variables;
+    const env = (
+      only(stack, 'aws_lambda_function', TRIGGER_FUNCTION) as { environment: { variables: Record<string, string> } }
+    ).environment.variables;
     expect(env[LAMBDA_ENV.watchedRepositories]).toBe('');
+  });
+});
+
+describe('scan queue (scheduled fan-out)', () => {
+  const { json } = synthesize(testConfig({ trigger: { scanQueue: { maxConcurrency: 8, batchSize: 4 } } }));
+  const stack = json.trigger;
+  const queueId = idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-scan-requests');
+  const dlqId = idOf(stack, 'aws_sqs_queue', 'name', 'leakscan-test-scan-requests-dlq');
+  const consumerId = idOf(stack, 'aws_lambda_function', 'function_name', 'leakscan-test-scan-queue-consumer');
+  const queueArn = ref('aws_sqs_queue', queueId, 'arn');
+
+  it('is encrypted and hands a message that keeps failing to its DLQ after maxReceiveCount', () => {
+    const queue = only(stack, 'aws_sqs_queue', { name: 'leakscan-test-scan-requests' });
+    expect(queue).toMatchObject({ sqs_managed_sse_enabled: true, visibility_timeout_seconds: 360 });
+    expect(JSON.parse(queue.redrive_policy as string)).toEqual({
+      deadLetterTargetArn: ref('aws_sqs_queue', dlqId, 'arn'),
+      maxReceiveCount: 15,
+    });
+    expect(resources(stack, 'aws_cloudwatch_metric_alarm')).toContainEqual(
+      expect.objectContaining({
+        metric_name: 'ApproximateAgeOfOldestMessage',
+        dimensions: { QueueName: ref('aws_sqs_queue', queueId, 'name') },
+        alarm_actions: [expect.stringMatching(/ops_topic.*arn\}$/)],
+      }),
+    );
+  });
+
+  it('is consumed by its own function through a mapping with bounded concurrency and partial batch failures', () => {
+    expect(only(stack, 'aws_lambda_event_source_mapping')).toMatchObject({
+      event_source_arn: queueArn,
+      function_name: ref('aws_lambda_function', consumerId, 'function_name'),
+      batch_size: 4,
+      scaling_config: { maximum_concurrency: 8 },
+      function_response_types: ['ReportBatchItemFailures'],
+    });
+    const consumer = only(stack, 'aws_lambda_function', { function_name: 'leakscan-test-scan-queue-consumer' });
+    const trigger = only(stack, 'aws_lambda_function', TRIGGER_FUNCTION);
+    expect(consumer).toMatchObject({
+      handler: 'index.consumeScanQueue',
+      timeout: 60,
+      source_code_hash: trigger.source_code_hash,
+    });
+    // Same configuration for both: one reader, one set of variables.
+    expect(consumer.environment).toEqual(trigger.environment);
+    expect((trigger.environment as { variables: Record<string, string> }).variables[LAMBDA_ENV.scanQueueUrl]).toBe(
+      ref('aws_sqs_queue', queueId, 'url'),
+    );
+    // Only the trigger is invoked asynchronously.
+    expect(only(stack, 'aws_lambda_function_event_invoke_config').function_name).toBe(
+      ref(
+        'aws_lambda_function',
+        idOf(stack, 'aws_lambda_function', 'function_name', 'leakscan-test-trigger'),
+        'function_name',
+      ),
+    );
+  });
+
+  it('lets the trigger only send to the queue, and the consumer only consume it and start scanner tasks', () => {
+    const trigger = lambdaStatements(stack);
+    const consumer = lambdaStatements(stack, 'scan-queue-consumer');
+    expect(trigger).toContainEqual({
+      Sid: 'QueueScheduledScans',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: queueArn,
+    });
+    expect(consumer).toContainEqual({
+      Sid: 'ConsumeScanQueue',
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+      Resource: queueArn,
+    });
+    const sids = (statements: PolicyStatement[]) => statements.map((st) => st.Sid);
+    for (const sid of ['RunScannerTask', 'PassScannerRoles', 'TagScannerTasksAtLaunch'])
+      expect(sids(consumer)).toContain(sid);
+    expect(sids(consumer)).not.toContain('ListRepositoriesForFullScan');
+    expect(sids(consumer)).not.toContain('QueueScheduledScans');
+    expect(sids(trigger)).not.toContain('ConsumeScanQueue');
   });
 });

@@ -5,9 +5,9 @@
  */
 import { isBase64, runEnd, runStart } from '../rules/char-scan';
 import { sampleKeyId, sampleSecret } from '../rules/samples';
-import { MAX_SPAN, MIN_DECODED, type Decoder } from './types';
+import { fromHex, MAX_SPAN, MIN_DECODED, unescapeAll, type Decoder } from './types';
 
-const isSpanChar = (code: number) => isBase64(code) || code === 92 /* \ */ || code === 61 /* = */;
+const isSpanChar = (code: number) => isBase64(code) || code === 92 /* \ */ || code === 61; /* = */
 const ESCAPE = /\\(?:\/|u00([2-7][0-9A-Fa-f]))/g;
 
 function* spans(text: string): Iterable<[number, number]> {
@@ -27,10 +27,9 @@ export const escapeDecoder: Decoder = {
   name: 'escape',
   spans,
   decode(encoded) {
-    const decoded = encoded.replace(ESCAPE, (m, hex: string | undefined) =>
-      hex === undefined ? '/' : hex.toLowerCase() === '7f' ? m : String.fromCharCode(parseInt(hex, 16)),
+    return unescapeAll(encoded, ESCAPE, ([, hex]) =>
+      hex === undefined ? '/' : hex === '7f' || hex === '7F' ? undefined : fromHex(hex),
     );
-    return decoded === encoded ? undefined : decoded;
   },
   samples() {
     const id = sampleKeyId('AKIA', 'decode-escape');

@@ -5,7 +5,7 @@
  */
 import { isAlnum, runEnd, runStart } from '../rules/char-scan';
 import { sampleAccountId, sampleKeyId, sampleSecret, sampleSessionToken } from '../rules/samples';
-import { MAX_SPAN, MIN_DECODED, type Decoder } from './types';
+import { fromHex, MAX_SPAN, MIN_DECODED, unescapeAll, type Decoder } from './types';
 
 const URL_CHARS = new Set([...'%+/=-_.~'].map((c) => c.charCodeAt(0)));
 const isUrlChar = (code: number) => isAlnum(code) || URL_CHARS.has(code);
@@ -27,16 +27,13 @@ export const urlDecoder: Decoder = {
   name: 'url',
   spans,
   decode(encoded) {
-    const decoded = encoded.replace(ESCAPE, (_, hex: string) => {
-      const c = String.fromCharCode(parseInt(hex, 16));
-      return c === '\x7f' ? `%${hex}` : c;
-    });
-    return decoded === encoded ? undefined : decoded;
+    return unescapeAll(encoded, ESCAPE, ([, hex]) => (hex === '7f' || hex === '7F' ? undefined : fromHex(hex!)));
   },
   samples() {
     const id = sampleKeyId('AKIA', 'decode-url');
     const secret = `${sampleSecret('decode-url').slice(0, 20)}/+${sampleSecret('decode-url-2').slice(0, 18)}`;
-    const token = `${sampleSessionToken('decode-url').slice(0, 150)}/${sampleSessionToken('decode-url-2').slice(16, 180)}`;
+    const [head, tail] = [sampleSessionToken('decode-url'), sampleSessionToken('decode-url-2')];
+    const token = `${head.slice(0, 150)}/${tail.slice(16, 180)}`;
     const account = sampleAccountId('decode-url');
     return {
       positive: [

@@ -2,8 +2,8 @@
  * Detection through decoders (scanner/decode): each span a decoder names is decoded and scanned again,
  * behind the text just before it (its key name: `AWS_SECRET_ACCESS_KEY: <base64>` holds no keyword once
  * decoded), to a bounded depth and within a bounded number of decoded characters per text. A value
- * found in decoded text is reported at the whole encoded span, with the decoded value (so the same key
- * plain or encoded has one fingerprint).
+ * found in decoded text is reported where its encoded form is (each decoder maps offsets back), with
+ * the decoded value (so the same key plain or encoded has one fingerprint).
  */
 import { DECODERS, type Decoder } from '../decode';
 import { MIN_DECODED } from '../decode/types';
@@ -37,7 +37,7 @@ function lowerBound(sorted: readonly Detection[], at: number): number {
   return lo;
 }
 
-/** The span [start, end) decoded, and what scanning it reveals placed at the span; undefined if it decodes to nothing. */
+/** The span decoded, and what scanning it reveals, placed in `text`; undefined if it decodes to nothing. */
 function inSpan(
   text: string,
   span: [number, number],
@@ -47,28 +47,34 @@ function inSpan(
 ): { decoded: string; found: DeepDetection[] } | undefined {
   const [start, end] = span;
   const decoded = decoder.decode(text.slice(start, end));
-  if (decoded === undefined || decoded.length < MIN_DECODED) return undefined;
+  if (decoded === undefined || decoded.text.length < MIN_DECODED) return undefined;
   const [contextStart] = lineWindow(text, start, CONTEXT_LINES, CONTEXT_CHARS);
   const context = text.slice(contextStart, start);
-  budget.left -= context.length + decoded.length;
+  budget.left -= context.length + decoded.text.length;
   if (budget.left < 0) return undefined;
-  const found = scan(context + decoded, context.length)
+  const found = scan(context + decoded.text, context.length)
     .filter((d) => d.start >= context.length)
-    .map((d) => ({ ...d, start, end, encoding: [decoder.name, ...(d.encoding ?? [])] }));
-  return { decoded, found };
+    .map((d) => ({
+      ...d,
+      start: start + decoded.encodedAt(d.start - context.length, false),
+      end: start + decoded.encodedAt(d.end - context.length, true),
+      encoding: [decoder.name, ...(d.encoding ?? [])],
+    }));
+  return { decoded: decoded.text, found };
 }
 
 /** Detections in `text`; spans are decoded only from `from` on (the context before was decoded a level up). */
 function detectWithin(text: string, rules: readonly Rule[], depth: number, budget: { left: number }, from = 0) {
-  const plain: DeepDetection[] = detect(text, rules);
-  if (depth === 0) return plain;
+  if (depth === 0) return detect(text, rules);
+  const keywordsAt: number[] = [];
+  const plain: DeepDetection[] = detect(text, rules, keywordsAt);
   const revealed: DeepDetection[] = [];
   const superseded = new Set<Detection>();
   // Two decoders (or two depths) may reveal the same value at the same span: report it once.
   const seen = new Set<string>();
   const scan = (view: string, start: number) => detectWithin(view, rules, depth - 1, budget, start);
   for (const decoder of DECODERS) {
-    for (const span of decoder.spans(text)) {
+    for (const span of decoder.spans(text, keywordsAt)) {
       if (budget.left < 0) break;
       if (span[0] < from) continue;
       const result = inSpan(text, span, decoder, scan, budget);

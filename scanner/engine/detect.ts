@@ -16,6 +16,8 @@ interface Compiled {
   regexes: RegExp[];
   /** Lowercased trigger text → the rules (and the trigger as they declared it) it starts. */
   byTrigger: Map<string, Array<{ rule: Rule; trigger: string }>>;
+  /** Lowercased keywords (not literals). */
+  keywords: Set<string>;
 }
 
 const compiled = new WeakMap<readonly Rule[], Compiled>();
@@ -50,7 +52,7 @@ function compile(rules: readonly Rule[]): Compiled {
     }
   }
   const regexes = [literals, keywords].filter((set) => set.size > 0).map((set) => new RegExp([...set].join('|'), 'g'));
-  const result = { regexes, byTrigger };
+  const result = { regexes, byTrigger, keywords: new Set(rules.flatMap((r) => r.keywords ?? [])) };
   compiled.set(rules, result);
   return result;
 }
@@ -69,13 +71,17 @@ function triggers(text: string, regexes: readonly RegExp[]): Array<{ at: number;
   return regexes.length > 1 ? hits.sort((a, b) => a.at - b.at) : hits;
 }
 
-/** All rule matches in `text` (latin1-decoded bytes), ordered by offset, one per rule and offset. */
-export function detect(text: string, rules: readonly Rule[]): Detection[] {
-  const { regexes, byTrigger } = compile(rules);
+/**
+ * All rule matches in `text` (latin1-decoded bytes), ordered by offset, one per rule and offset.
+ * `keywordsAt` receives the offset of every keyword found (decoders look after them, scanner/decode).
+ */
+export function detect(text: string, rules: readonly Rule[], keywordsAt?: number[]): Detection[] {
+  const { regexes, byTrigger, keywords } = compile(rules);
   const states = new Map<Rule, RuleState>();
   const seen = new Set<string>();
   const out: Detection[] = [];
   for (const { at, key } of triggers(text, regexes)) {
+    if (keywordsAt && keywords.has(key)) keywordsAt.push(at);
     for (const { rule, trigger } of byTrigger.get(key) ?? []) {
       let state = states.get(rule);
       if (!state) states.set(rule, (state = { scannedTo: 0 }));

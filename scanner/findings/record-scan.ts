@@ -50,11 +50,15 @@ export interface RecordedScan {
   failures: FindingsError[];
 }
 
-/** What a scan request covered: a pull request adds a range; a full scan reads the default branch's head. */
+/**
+ * What a scan request covered: a pull request or a push adds a range; a full scan reads the default
+ * branch's `head` (the commit the fetch resolved).
+ */
 export function scopeOf(request: ScanRequest, head: string): ScanScope {
-  return request.mode === 'pr'
-    ? { kind: 'range', head: request.pullRequest.head, pullRequestId: request.pullRequest.id }
-    : { kind: 'head', head };
+  if (request.mode === 'pr') {
+    return { kind: 'range', head: request.pullRequest.head, pullRequestId: request.pullRequest.id };
+  }
+  return request.mode === 'push' ? { kind: 'range', head: request.push.head } : { kind: 'head', head };
 }
 
 /**

@@ -59,17 +59,14 @@ function marker(key: string): string {
   return `\`leakscan-${key}\``;
 }
 
-/** The task definition sets it to the task role's ARN: only that role's comments count as leakscan's. */
-export const TASK_ROLE_ARN_ENV = 'LEAKSCAN_TASK_ROLE_ARN';
-
 /** Whether a comment with this `authorArn` was posted by leakscan itself. */
 export type CommentAuthorMatcher = (authorArn: string | undefined) => boolean;
 
 /** Without a usable role ARN no marker counts: re-runs may repeat a comment, but nobody can silence one. */
 export const TRUST_NO_AUTHOR: CommentAuthorMatcher = () => false;
 
-// arn:<partition>:iam::<account>:role/<optional path/><name>; IAM's own character sets.
-const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
+/** arn:<partition>:iam::<account>:role/<optional path/><name>; IAM's own character sets. */
+export const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 /**

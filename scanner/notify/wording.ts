@@ -30,7 +30,7 @@ export function shortCommit(commit: string | undefined): string {
 /** Longer paths are cut (after masking, so no cut can expose part of a value): one comment must stay one. */
 export const MAX_PATH_CHARS = 500;
 
-function path(file: string): string {
+export function clippedPath(file: string): string {
   const shown = shownPath(file);
   return shown.length > MAX_PATH_CHARS ? `${shown.slice(0, MAX_PATH_CHARS)}…` : shown;
 }
@@ -39,10 +39,13 @@ function path(file: string): string {
  * Where a finding is, for a reader: `src/main.ts:12`, `file name keys/AKIA…` or `commit message 1a2b3c4d5e6f`.
  * `quote` escapes the untrusted part for the medium; the path is masked here, whatever the caller passed.
  */
-export function place(finding: Finding, quote: (untrusted: string) => string): string {
+export function place(
+  finding: Pick<Finding, 'location' | 'file' | 'line' | 'commit'>,
+  quote: (untrusted: string) => string,
+): string {
   if (finding.location === 'commit-message') return `commit message ${quote(shortCommit(finding.commit))}`;
-  if (finding.location === 'path') return `file name ${quote(path(finding.file))}`;
-  return quote(`${path(finding.file)}:${finding.line}`);
+  if (finding.location === 'path') return `file name ${quote(clippedPath(finding.file))}`;
+  return quote(`${clippedPath(finding.file)}:${finding.line}`);
 }
 
 /** Every part comes from the event or the repository: encoded, so none can turn the link elsewhere. */
@@ -51,8 +54,11 @@ export function consoleUrl(context: ScanContext): string | undefined {
   const region = encodeURIComponent(context.region);
   const repository = encodeURIComponent(context.repository);
   const base = `https://${region}.console.aws.amazon.com/codesuite/codecommit/repositories/${repository}`;
-  return context.mode === 'pr'
-    ? `${base}/pull-requests/${encodeURIComponent(context.pullRequest.id)}/details?region=${region}`
+  if (context.mode === 'pr') {
+    return `${base}/pull-requests/${encodeURIComponent(context.pullRequest.id)}/details?region=${region}`;
+  }
+  return context.mode === 'push'
+    ? `${base}/commit/${encodeURIComponent(context.push.head)}?region=${region}`
     : `${base}/browse?region=${region}`;
 }
 

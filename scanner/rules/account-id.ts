@@ -18,7 +18,7 @@ const ARN =
  */
 const HOST_BEFORE_AMAZON = /(?:^|[^0-9A-Za-z])(\d{12})\.(?:dkr\.ecr(?:-fips)?\.[a-z0-9-]{1,30}\.|signin\.aws\.)$/;
 const HOST_LOOKBACK = 80;
-/** Service URLs whose path starts with the account: SQS queues `https://sqs.<region>.amazonaws.com/<account>/<queue>`. */
+/** URLs whose path starts with the account: SQS queues `https://sqs.<region>.amazonaws.com/<account>/<queue>`. */
 const PATH_AFTER_AMAZON = /amazonaws\.com(?:\.cn)?\/(\d{12})\//y;
 const NEXT_LINE = String.raw`\r?\n[ \t]{0,40}`;
 /** CloudFormation lines between a parameter's name and its `Default:`. */

@@ -1,6 +1,7 @@
 /**
- * What a change adds, for `--diff BASE..HEAD` (every commit of a pull request, oldest first) and
- * `--staged` (the index). Three streaming passes:
+ * What a change adds, for `--diff BASE..HEAD` (every commit of a pull request, oldest first), a whole
+ * history (`--history`, `--diff HEAD`) and `--staged` (the index). Three streaming passes, 2 and 3 per
+ * chunk of commits while pass 1 waits (memory: one chunk's listing, never the history's):
  * 1. `--raw -z`: each commit's message and the files it changed, with exact path bytes and blob ids
  *    (NUL-separated: no quoting to undo). Messages and the names of added files are scanned as text.
  * 2. `cat-file --batch-check`: blob sizes. A change with a blob over the size limit is counted as too
@@ -19,6 +20,7 @@
 import type { Fragment } from '../engine';
 import { decodeContent, displayPath, looksBinary, utf16Bom } from './decode';
 import { git, spawnGit } from './git-runner';
+import { readAhead } from './read-ahead';
 import { splitFields, type Field } from './split';
 import type { SourceStats } from './stats';
 
@@ -63,6 +65,10 @@ export type DiffTarget = { range: { base: string; head: string } } | { history: 
  */
 const CHUNK_COMMITS = 2048;
 const CHUNK_CHANGES = 16384;
+/** Output of the next pass-3 git kept while the current one is read: the bound of read-ahead. */
+const READ_AHEAD_BYTES = 16 << 20;
+/** A batch of commits this long or longer is split in two runs, one per core (see addedLines). */
+const SPLIT_COMMITS = 64;
 
 interface Context {
   root: string;
@@ -126,6 +132,8 @@ class RawListing {
   private entry: (ReturnType<typeof parseRaw> & { names: Buffer[] }) | undefined;
   /** The last field began a new commit: the sets before it are complete. */
   startedSet = false;
+  /** Changes listed since the last chunk was handed on (see listChanges). */
+  changes = 0;
 
   constructor(
     private readonly sets: ChangeSet[],
@@ -143,6 +151,7 @@ class RawListing {
       this.entry = undefined;
       const change = toChange(entry);
       set.changes.push(change);
+      this.changes++;
       if (!change.added) return undefined;
       const commit = set.commit ? { commit: set.commit } : {};
       return { file: displayPath(change.path), text: change.path.toString('latin1'), location: 'path', ...commit };
@@ -163,21 +172,24 @@ class RawListing {
   }
 }
 
-/** Yielded by listChanges when `full()` says the complete sets should be processed before reading on. */
+/** Yielded by listChanges when `full` says the complete sets should be processed before reading on. */
 const CHUNK_READY = Symbol('chunk ready');
 
 async function* listChanges(
   fields: AsyncIterable<Field[]>,
   stats: SourceStats,
   sets: ChangeSet[],
-  full: () => boolean,
+  full: (changes: number) => boolean,
 ): AsyncGenerator<Fragment | typeof CHUNK_READY> {
   const listing = new RawListing(sets, stats);
   for await (const batch of fields) {
     for (const field of batch) {
       const fragment = listing.field(field);
       if (fragment) yield fragment;
-      if (listing.startedSet && full()) yield CHUNK_READY;
+      if (listing.startedSet && full(listing.changes)) {
+        listing.changes = 0;
+        yield CHUNK_READY;
+      }
     }
   }
 }
@@ -239,6 +251,13 @@ async function rewriteFragment(
   return { file: displayPath(change.path), text, ...(commit ? { commit } : {}) };
 }
 
+/** One run for a short batch; two for a long one, so that both cores generate patches. */
+function halves(commits: string[]): PatchRun[] {
+  if (commits.length < SPLIT_COMMITS) return [{ commits, pathspec: [] }];
+  const middle = Math.ceil(commits.length / 2);
+  return [commits.slice(0, middle), commits.slice(middle)].map((c) => ({ commits: c, pathspec: [] }));
+}
+
 /** Groups commits into patch runs; a commit with a blob over the limit gets its own, naming only its small files. */
 function planRuns(
   { maxBytes, stats }: Context,
@@ -260,13 +279,13 @@ function planRuns(
       batch.push(commit);
       continue;
     }
-    if (batch.length > 0) runs.push({ commits: batch, pathspec: [] });
+    if (batch.length > 0) runs.push(...halves(batch));
     batch = [];
     const names = small.flatMap((c) => (c.from ? [c.from, c.path] : [c.path])).map(pathspec);
     if (!commit && small.length === changes.length) runs.push({ pathspec: [] });
     else if (names.length > 0) runs.push({ ...(commit ? { commits: [commit] } : {}), pathspec: names });
   }
-  if (batch.length > 0) runs.push({ commits: batch, pathspec: [] });
+  if (batch.length > 0) runs.push(...halves(batch));
   return { runs, rewrites };
 }
 
@@ -455,21 +474,51 @@ function listingArgs(target: DiffTarget): string[] {
   // Parents before children (`--date-order` reversed): a line is reported where it was first added.
   const { head } = 'history' in target ? target.history : { head: undefined };
   const commits =
-    'range' in target ? [`${target.range.base}..${target.range.head}`] : ['--date-order', ...(head ? [head] : ['--all'])];
+    'range' in target
+      ? [`${target.range.base}..${target.range.head}`]
+      : ['--date-order', ...(head ? [head] : ['--all'])];
   return ['log', '--root', '--cc', '--reverse', COMMIT_FORMAT, ...RAW_OPTIONS, ...commits, '--'];
 }
 
-/** Passes 2 and 3 for complete change sets: the lines they added, and the files rewritten from a huge blob. */
+/** A pass-3 git started ahead of its turn; `exited` once it is known to be gone (not to be killed). */
+interface StartedRun {
+  stdout: AsyncIterable<Buffer>;
+  done: Promise<void>;
+  stop: () => void;
+  exited: boolean;
+}
+
+function startRun({ root, signal }: Context, run: PatchRun): StartedRun {
+  const args = run.commits
+    ? ['log', '--root', '--no-walk=unsorted', '--stdin', '--cc', '--format=commit %H', ...PATCH_OPTIONS]
+    : ['diff', '--cached', ...PATCH_OPTIONS];
+  const { child, done, stop } = spawnGit(root, [...args, ...PATCH_FORMAT, '--', ...run.pathspec], [0], { signal });
+  child.stdin.end(run.commits ? `${run.commits.join('\n')}\n` : undefined);
+  const started: StartedRun = { stdout: readAhead(child.stdout, READ_AHEAD_BYTES), done, stop, exited: false };
+  child.on('exit', () => (started.exited = true));
+  return started;
+}
+
+/**
+ * Passes 2 and 3 for complete change sets: the lines they added, and the files rewritten from a huge
+ * blob. Each run's git starts while the one before is still being read (see read-ahead.ts), so patch
+ * generation, the bottleneck of a history scan, uses both cores; output stays in commit order.
+ */
 async function* addedLines(context: Context, sets: readonly ChangeSet[]): AsyncGenerator<Fragment> {
   const changesOf = byPath(sets);
   const { runs, rewrites } = planRuns(context, sets, await blobSizes(context, sets));
-  for (const run of runs) {
-    const args = run.commits
-      ? ['log', '--root', '--no-walk=unsorted', '--stdin', '--cc', '--format=commit %H', ...PATCH_OPTIONS]
-      : ['diff', '--cached', ...PATCH_OPTIONS];
-    const input = run.commits ? `${run.commits.join('\n')}\n` : undefined;
-    const argv = [...args, ...PATCH_FORMAT, '--', ...run.pathspec];
-    yield* streamed(context, argv, input, (out) => patchFragments(context, out, changesOf));
+  const started: StartedRun[] = [];
+  try {
+    for (let i = 0; i < runs.length; i++) {
+      if (i === 0) started.push(startRun(context, runs[0] as PatchRun));
+      if (i + 1 < runs.length) started.push(startRun(context, runs[i + 1] as PatchRun));
+      const current = started[i] as StartedRun;
+      yield* patchFragments(context, current.stdout, changesOf);
+      await current.done;
+    }
+  } finally {
+    // The consumer stopped early, or git failed: end every git still running.
+    started.filter((r) => !r.exited).forEach((r) => r.stop());
   }
   for (const rewrite of rewrites) {
     const fragment = await rewriteFragment(context, rewrite);
@@ -489,8 +538,7 @@ export async function* diffFragments(
   // The last set may still be filling: only the ones before it are complete.
   const sets: ChangeSet[] = 'staged' in target ? [{ changes: [] }] : [];
   if (!('staged' in target)) stats.commitsScanned = 0;
-  const full = () =>
-    sets.length > CHUNK_COMMITS || sets.reduce((n, s) => n + s.changes.length, 0) > CHUNK_CHANGES;
+  const full = (changes: number) => sets.length > CHUNK_COMMITS || changes > CHUNK_CHANGES;
   async function* listed(out: AsyncIterable<Buffer>): AsyncGenerator<Fragment> {
     for await (const fragment of listChanges(splitFields(out, 0, maxBytes), stats, sets, full)) {
       if (fragment !== CHUNK_READY) yield fragment;

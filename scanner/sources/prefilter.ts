@@ -8,7 +8,7 @@
  * every rule's positive samples). None crosses a line: no rule's match does before its value.
  */
 import { base64Forms, ENCODED_TRIGGERS } from '../decode/base64';
-import { caseless } from '../engine/detect';
+import { caseless, escapeRegExp } from '../engine/detect';
 
 /** Rule ids the pattern was derived for; a new or changed rule must revisit it. */
 export const PREFILTER_RULE_IDS = [
@@ -32,6 +32,18 @@ const [aws, amazon, secret, access, key, session, security, token, account] = [
 ].map(caseless);
 const SEP = '[_\\-. ]?';
 
+/**
+ * Literals as a trie (`Q(?:UtJQ|VNJQ)|…`): PCRE tries the alternatives of a flat list one by one at
+ * every candidate position; the trie measured 35% less added search time for the base64 forms.
+ */
+function literalTrie(literals: readonly string[]): string {
+  if (literals.includes('')) return literals.length === 1 ? '' : `(?:${literalTrie(literals.filter(Boolean))})?`;
+  const byFirst = new Map<string, string[]>();
+  for (const l of literals) byFirst.set(l[0]!, [...(byFirst.get(l[0]!) ?? []), l.slice(1)]);
+  const branches = [...byFirst].map(([first, rest]) => escapeRegExp(first) + literalTrie(rest));
+  return branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+}
+
 const ALTERNATIVES = [
   // Literal triggers that start a match by themselves: key ids (access key and secret key rules),
   // STS token headers (session token rule), MWS tokens.
@@ -51,10 +63,10 @@ const ALTERNATIVES = [
   'arn:[^\\n]{0,170}?[0-9]{12}',
   // Account id in an ECR registry or console sign-in host (before `amazon`).
   '[0-9]{12}\\.(?:dkr\\.ecr|signin\\.aws\\.)',
-  // Decoders (scanner/decode). base64: the decoder's own anchors, the encoded triggers at their 3
-  // alignments, and an account id's encoding (12 digits: every 4th character M, N or O) after its name;
-  // the other values alone after a name (`AWS_SECRET_ACCESS_KEY: <base64>`) match a keyword above.
-  ENCODED_TRIGGERS.flatMap(base64Forms).join('|'),
+  // Decoders (scanner/decode). base64: the encoded key-id prefixes at their 3 alignments (as a trie), and
+  // an account id's encoding (12 digits: every 4th character M, N or O) after its name; the other values
+  // alone after a name (`AWS_SECRET_ACCESS_KEY: <base64>`) match a keyword above.
+  literalTrie(ENCODED_TRIGGERS.flatMap(base64Forms)),
   `${account}[^\\n]{0,40}?(?:[MNO][A-Za-z0-9+/]{3}){4}`,
   // URL-encoding: an ARN with its colons encoded. Secrets and tokens so encoded keep their keyword plain,
   // key ids and account ids have nothing to encode; JSON escapes (`\\/`) leave every trigger plain.

@@ -10,14 +10,17 @@
  * - git runs only through scanner/sources/git-runner (fixed safe settings, minimal environment); every
  *   git process has an inactivity timeout and the whole fetch an overall deadline, and a timed-out git
  *   is killed with its whole process group (its `git-remote-https` too).
- * PR mode: a blob-less partial fetch of the two commits, then one batched fetch of the blobs the
- * range's diffs touch (so the engine never lazy-fetches). Full mode: a depth-1 fetch of HEAD.
+ * PR and push modes: a blob-less partial fetch of the two commits, then one batched fetch of the blobs
+ * the range's diffs touch (so the engine never lazy-fetches). A new branch (a push without a previous
+ * head) is measured against the remote's other branch heads (see fetchNewBranch). Full mode: a depth-1
+ * fetch of HEAD.
  * The repository's scanner settings (`.leakscan.json`, `.leakscan-baseline.json`) are taken from the
- * destination commit, never from the pull request: a PR cannot exclude or baseline its own leak.
+ * trusted side, never from the commits scanned: the destination commit of a PR, the previous head of a
+ * pushed branch, the default branch for a new one. No change can exclude or baseline its own leak.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cloneUrlSchema, commitIdSchema, type PullRequest, type ScanRequest } from '../../contracts/scan-request';
+import { cloneUrlSchema, commitIdSchema, type ScanRequest } from '../../contracts/scan-request';
 import { git as runGit, GitTimeoutError, type GitRunOptions } from '../sources/git-runner';
 import { SETTINGS_FILES, type SettingsFiles } from '../repository-settings';
 import type { GitCredentials } from './codecommit-credentials';
@@ -29,7 +32,7 @@ export type ScanTarget = { diff: { base: string; head: string } } | { tree: stri
 
 export interface FetchOptions {
   cloneUrl: string;
-  /** PR mode: the pull request's commits; full mode: the remote's default branch. */
+  /** PR and push modes: the commits the change adds; full mode: the remote's default branch. */
   target: ScanRequest;
   /** Writable directory for the workspace (TMPDIR; /scratch in the container). */
   tmpRoot: string;
@@ -52,7 +55,7 @@ export interface Workspace {
   scan: ScanTarget | undefined;
   /** Paths (inside the workspace) of the settings files the trusted commit has. */
   settings: SettingsFiles;
-  /** Blobs fetched for PR-mode diffs. */
+  /** Blobs fetched for PR- and push-mode diffs. */
   blobsFetched: number;
   cleanup(): Promise<void>;
 }
@@ -74,6 +77,9 @@ export function repositoryConfig(cloneUrl: string, partial: boolean): string {
     '\tbare = false',
     '\thooksPath = /dev/null',
     '\tfsmonitor = false',
+    // index-pack streams blobs above this to disk instead of holding them in memory: a pull request
+    // adding a 200 MB file must not cost the task 200 MB (the scan itself skips blobs over its limit).
+    '\tbigFileThreshold = 16m',
     '[protocol]',
     '\tallow = never',
     `[protocol "${scheme}"]`,
@@ -140,12 +146,10 @@ export async function fetchForScan(options: FetchOptions): Promise<Workspace> {
   // Checked again here (not only in the config reader): this is where the values meet git.
   if (!cloneUrlSchema.safeParse(options.cloneUrl).success)
     throw new CloneError('refusing clone URL: not an https:// or file:/// URL of the allowed form');
-  if (
-    target.mode === 'pr' &&
-    ![target.pullRequest.head, target.pullRequest.base].every((id) => commitIdSchema.safeParse(id).success)
-  ) {
+  const range = target.mode === 'pr' ? target.pullRequest : target.mode === 'push' ? target.push : undefined;
+  const commits = range ? [range.head, ...(range.base === undefined ? [] : [range.base])] : [];
+  if (!commits.every((id) => commitIdSchema.safeParse(id).success))
     throw new CloneError('refusing commit: not a 40-character hex commit id');
-  }
 
   const workspace = await mkdtemp(join(options.tmpRoot, 'leakscan-'));
   const cleanup = () => rm(workspace, { recursive: true, force: true });
@@ -159,9 +163,12 @@ export async function fetchForScan(options: FetchOptions): Promise<Workspace> {
     await mkdir(root, { mode: 0o700 });
     const git = workspaceGit(root, options, workspace, abort.signal);
     await git(['init', '--quiet']);
-    await writeFile(join(root, '.git', 'config'), repositoryConfig(options.cloneUrl, target.mode === 'pr'));
-    if (target.mode === 'full') return await fetchFull(git, root, workspace, cleanup);
-    return await fetchPullRequest(git, root, workspace, target.pullRequest, cleanup);
+    await writeFile(join(root, '.git', 'config'), repositoryConfig(options.cloneUrl, range !== undefined));
+    if (!range) return await fetchFull(git, root, workspace, cleanup);
+    const fetched = range.base
+      ? await fetchRange(git, { base: range.base, head: range.head })
+      : await fetchNewBranch(git, range.head);
+    return { root, ...(await completeRange(git, workspace, fetched)), cleanup };
   } catch (error) {
     await cleanup();
     if (error instanceof CloneError) throw error;
@@ -176,7 +183,7 @@ export async function fetchForScan(options: FetchOptions): Promise<Workspace> {
 }
 
 async function fetchFull(git: Git, root: string, workspace: string, cleanup: () => Promise<void>): Promise<Workspace> {
-  const head = await fetchDefaultHead(git);
+  const head = await fetchDefaultHead(git, '--depth=1');
   if (head === undefined) return { root, scan: undefined, settings: {}, blobsFetched: 0, cleanup };
   const settings = await settingsBlobs(git, head);
   return {
@@ -189,27 +196,90 @@ async function fetchFull(git: Git, root: string, workspace: string, cleanup: () 
 }
 
 const COMMON_FETCH = ['fetch', '--no-tags', '--progress', '--recurse-submodules=no', '--filter=blob:none'];
+const BRANCH_HEADS = `+refs/heads/*:refs/remotes/${REMOTE}/*`;
 
-async function fetchPullRequest(
-  git: Git,
-  root: string,
-  workspace: string,
-  { base, head }: PullRequest,
-  cleanup: () => Promise<void>,
-): Promise<Workspace> {
+/**
+ * A new branch is measured against at most this many other heads (the most recently committed): past
+ * that, a commit already on an old branch may be scanned again, never one skipped; and the boundary
+ * commit's parents stay far below the argument-size limit.
+ */
+const MAX_BASE_HEADS = 1000;
+
+/** The commits to scan (`base..head`, as the scanner reads a range) and where the settings come from. */
+interface FetchedRange {
+  range: { base: string; head: string };
+  /** A commit outside the scanned range, or undefined when there is none to trust (no settings then). */
+  trusted: string | undefined;
+}
+
+/** Commits and trees of `wants` (ids and refspecs); servers that refuse unadvertised ids get every branch head. */
+async function fetchCommits(git: Git, wants: readonly string[]): Promise<void> {
   try {
-    await git([...COMMON_FETCH, '--', REMOTE, base, head]);
+    await git([...COMMON_FETCH, '--', REMOTE, ...wants]);
   } catch (byIdError) {
     // A silent server stays silent: asking again would only double the wait.
     if (byIdError instanceof GitTimeoutError) throw byIdError;
-    // Servers that refuse unadvertised wants: take every branch head (commits and trees only).
-    await git([...COMMON_FETCH, '--', REMOTE, `+refs/heads/*:refs/remotes/${REMOTE}/*`]).catch((error: unknown) => {
+    await git([...COMMON_FETCH, '--', REMOTE, BRANCH_HEADS]).catch((error: unknown) => {
       if (error instanceof GitTimeoutError) throw error;
-      throw new CloneError('fetching the pull request commits failed', {
+      throw new CloneError('fetching the commits to scan failed', {
         cause: new AggregateError([byIdError, error], 'by id, then by branch heads'),
       });
     });
   }
+}
+
+/** A pull request or a pushed branch: what `head` adds on top of `base`, with `base`'s settings. */
+async function fetchRange(git: Git, range: { base: string; head: string }): Promise<FetchedRange> {
+  await fetchCommits(git, [range.base, range.head]);
+  return { range, trusted: range.base };
+}
+
+/**
+ * A new branch has no previous head: it adds whatever none of the remote's other branch heads reaches.
+ * The scanner reads one range, `base..head` (head minus all base reaches), so the base is a local commit
+ * whose parents are those heads. Heads that already contain `head` are not among them: the branch itself,
+ * a branch created at the same commit, a branch it was merged into since the push — each would hide the
+ * pushed commits. The settings come from the default branch, unless it contains the pushed commits (the
+ * repository's first branch): then there are none to trust and the defaults apply.
+ */
+async function fetchNewBranch(git: Git, head: string): Promise<FetchedRange> {
+  await fetchCommits(git, [head, BRANCH_HEADS]);
+  const others = await git([
+    'for-each-ref',
+    `--no-contains=${head}`,
+    '--sort=-committerdate',
+    `--count=${MAX_BASE_HEADS}`,
+    '--format=%(objectname)',
+    `refs/remotes/${REMOTE}/`,
+  ]);
+  const defaultHead = await fetchDefaultHead(git, '--filter=blob:none');
+  // Empty when `head` is reachable from the default branch.
+  const pushedOnDefault =
+    defaultHead && (await git(['rev-list', '--max-count=1', '--end-of-options', head, `^${defaultHead}`])).length === 0;
+  return {
+    range: { base: await boundaryCommit(git, others.toString('latin1').split('\n').filter(Boolean)), head },
+    trusted: pushedOnDefault ? undefined : defaultHead,
+  };
+}
+
+/** A local commit with an empty tree and these parents: `it..head` is what `head` adds to all of them. */
+async function boundaryCommit(git: Git, parents: readonly string[]): Promise<string> {
+  const emptyTree = (await git(['mktree'], { input: '' })).toString('latin1').trim();
+  const parentArgs = parents.flatMap((parent) => ['-p', parent]);
+  // The workspace has no identity of its own (HOME is the workspace); the commit never leaves it.
+  const identity = ['user.name=leakscan', 'user.email=leakscan@localhost'];
+  const commit = await git(['commit-tree', '-m', 'leakscan: other branch heads', ...parentArgs, emptyTree], {
+    config: identity,
+  });
+  return commit.toString('latin1').trim();
+}
+
+/** The blobs of the range's diffs (and the trusted settings), fetched in one batch; the settings written out. */
+async function completeRange(
+  git: Git,
+  workspace: string,
+  { range, trusted }: FetchedRange,
+): Promise<Omit<Workspace, 'root' | 'cleanup'>> {
   const rawLog = await git([
     'log',
     '--raw',
@@ -217,12 +287,12 @@ async function fetchPullRequest(
     '--no-renames',
     '--format=',
     '--end-of-options',
-    `${base}..${head}`,
+    `${range.base}..${range.head}`,
     '--',
   ]).catch((error: unknown) =>
-    Promise.reject(new CloneError('the pull request commits are not in the repository', { cause: error })),
+    Promise.reject(new CloneError('the commits to scan are not in the repository', { cause: error })),
   );
-  const settings = await settingsBlobs(git, base);
+  const settings = trusted ? await settingsBlobs(git, trusted) : {};
   const blobs = [...new Set([...blobsInRawLog(rawLog.toString('latin1')), ...Object.values(settings)])];
   if (blobs.length > 0) {
     // The same request git's own lazy fetch makes, batched: one round trip for all the diffs' blobs.
@@ -231,19 +301,16 @@ async function fetchPullRequest(
       config: ['fetch.negotiationAlgorithm=noop'],
     });
   }
-  return {
-    root,
-    scan: { diff: { base, head } },
-    settings: await writeSettings(git, workspace, settings),
-    blobsFetched: blobs.length,
-    cleanup,
-  };
+  return { scan: { diff: range }, settings: await writeSettings(git, workspace, settings), blobsFetched: blobs.length };
 }
 
-/** Depth-1 fetch of the remote's HEAD (its default branch); undefined for an empty repository. */
-async function fetchDefaultHead(git: Git): Promise<string | undefined> {
+/**
+ * Fetch of the remote's HEAD (its default branch), `shape` = `--depth=1` or a filter; undefined for an
+ * empty repository or one whose HEAD names no branch.
+ */
+async function fetchDefaultHead(git: Git, shape: string): Promise<string | undefined> {
   try {
-    await git(['fetch', '--no-tags', '--progress', '--recurse-submodules=no', '--depth=1', '--', REMOTE, 'HEAD']);
+    await git(['fetch', '--no-tags', '--progress', '--recurse-submodules=no', shape, '--', REMOTE, 'HEAD']);
   } catch (error) {
     if (error instanceof Error && /couldn't find remote ref HEAD/i.test(error.message)) return undefined;
     throw error;

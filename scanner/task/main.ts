@@ -1,6 +1,12 @@
 /**
  * `leakscan task`: the Fargate task's entrypoint. Reads the configuration the trigger passed, fetches
- * what the scan needs, scans, publishes one SNS message, comments on the pull request.
+ * what the scan needs, scans, records the scan in the findings lifecycle (when a table is configured),
+ * publishes one SNS message, comments on the pull request.
+ *
+ * With the lifecycle only what changed is told: new findings (or open again) and status changes of known
+ * ones, so a nightly full scan of an unchanged repository sends nothing. Without it, or when recording
+ * fails, every finding is told, as a repeated e-mail beats a lost one; Security Hub and EventBridge
+ * failures are logged (`findings-publish-failed`) and do not fail the task (the next scan heals them).
  *
  * Exit code 0 means the scan completed — with or without findings — so the failure alarm fires only
  * for real failures (2: bad configuration, fetch, scan or publish failed, or fetch + scan ran past the
@@ -11,15 +17,17 @@
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { tmpdir } from 'node:os';
-import { NOTHING_SKIPPED, type ScanReport } from '../../contracts/finding';
+import { NOTHING_SKIPPED, type Finding, type ScanReport } from '../../contracts/finding';
 import { createLogger, describeError, type Logger } from '../../contracts/log';
 import { LeakscanError } from '../errors';
-import { postPullRequestComments } from '../notify/comments';
+import { createFindingsSinks, recordScan, scopeOf, type FindingChange, type Verification } from '../findings';
+import { postPullRequestComments, trustedCommentAuthor } from '../notify/comments';
 import { buildFindingsMessage, publicFinding } from '../notify/message';
 import { publishFindings } from '../notify/sns';
+import { statusChanges } from '../notify/status';
 import { highestSeverity, type ScanContext } from '../notify/wording';
 import { scan } from '../scan';
-import { fetchForScan } from './clone';
+import { fetchForScan, type ScanTarget } from './clone';
 import { codeCommitGitCredentials, parseCodeCommitUrl } from './codecommit-credentials';
 import { readTaskConfig, TaskConfigError, type TaskConfig } from './config';
 
@@ -53,12 +61,27 @@ function readConfig(env: NodeJS.ProcessEnv, log: Logger): TaskConfig | undefined
   }
 }
 
-/** The fields every line of one run carries (the pull request's under the names ops queries use). */
+/** The fields every line of one run carries (the commits under the names ops queries use). */
 function runFields(config: TaskConfig): Record<string, string> {
   const { request } = config;
-  if (request.mode === 'full') return { repository: request.repository, mode: 'full' };
+  const { repository, mode } = request;
+  if (mode === 'full') return { repository, mode };
+  if (mode === 'push') {
+    const { base, head } = request.push;
+    return { repository, mode, sourceCommit: head, ...(base && { destinationCommit: base }) };
+  }
   const { id, base, head } = request.pullRequest;
-  return { repository: request.repository, mode: 'pr', pullRequestId: id, sourceCommit: head, destinationCommit: base };
+  return { repository, mode, pullRequestId: id, sourceCommit: head, destinationCommit: base };
+}
+
+/** What one scan saw, and of which commit (undefined: the repository is empty). */
+interface Scanned {
+  report: ScanReport;
+  head?: string;
+}
+
+function headOf(target: ScanTarget): string {
+  return 'tree' in target ? target.tree : target.diff.head;
 }
 
 /** Fetches into a fresh workspace, scans it, removes it; `signal` ends both early. */
@@ -68,7 +91,7 @@ async function fetchAndScan(
   codecommit: CodeCommitClient,
   signal: AbortSignal,
   log: Logger,
-): Promise<ScanReport> {
+): Promise<Scanned> {
   const started = Date.now();
   const remote = parseCodeCommitUrl(config.cloneUrl);
   // The task role's credentials, resolved by the SDK's default chain (container credentials on Fargate).
@@ -88,8 +111,11 @@ async function fetchAndScan(
       empty: workspace.scan === undefined,
       settings: Object.keys(workspace.settings),
     });
-    if (!workspace.scan) return EMPTY_REPORT;
-    return await scan({ root: workspace.root, ...workspace.scan, ...workspace.settings, signal });
+    if (!workspace.scan) return { report: EMPTY_REPORT };
+    const { verify } = config;
+    const target = { root: workspace.root, ...workspace.scan, ...workspace.settings };
+    const report = await scan({ ...target, ...(verify && { verify }), signal });
+    return { report, head: headOf(workspace.scan) };
   } finally {
     await workspace.cleanup();
   }
@@ -107,23 +133,70 @@ function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, timeoutMs: n
   });
 }
 
-/** One SNS message (findings, or a clean scan when asked for), then the PR comments. */
+/** What verification said of each value it could try (both halves of a key pair carry the answer). */
+function verificationsOf(findings: readonly Finding[]): Verification[] {
+  return findings.flatMap(({ fingerprint, verification: state }) =>
+    state === 'active' || state === 'inactive' ? [{ fingerprint, state }] : [],
+  );
+}
+
+/** What to tell people about one scan. */
+interface News {
+  /** The findings to list and comment on. */
+  findings: Finding[];
+  /** The lifecycle's changes (status changes of known findings are listed too). */
+  changes: FindingChange[];
+}
+
+/**
+ * Records the scan in the findings lifecycle and returns what it says is news; every finding when the
+ * lifecycle is off or recording fails (a repeated e-mail beats a lost one).
+ */
+async function recordFindings(config: TaskConfig, { report, head }: Scanned, log: Logger): Promise<News> {
+  const everything: News = { findings: report.findings, changes: [] };
+  if (!config.findings || head === undefined) return everything;
+  try {
+    const recorded = await recordScan(createFindingsSinks(config.findings), {
+      repository: config.request.repository,
+      scope: scopeOf(config.request, head),
+      report,
+      verifications: verificationsOf(report.findings),
+    });
+    for (const failure of recorded.failures) log.error('findings-publish-failed', { error: describeError(failure) });
+    log.info('findings-recorded', {
+      written: recorded.written,
+      opened: recorded.changes.filter((c) => c.type === 'opened').length,
+      statusChanged: statusChanges(recorded.changes).length,
+      notifyCount: recorded.notifyFindings.length,
+    });
+    return { findings: recorded.notifyFindings, changes: recorded.changes };
+  } catch (error) {
+    // Without the store's answer nothing is known to be old: telling everything again beats losing a leak.
+    log.error('findings-record-failed', { error: describeError(error) });
+    return everything;
+  }
+}
+
+/** One SNS message (news, or a clean scan when asked for), then the PR comments. */
 async function notify(
   config: TaskConfig,
   context: ScanContext,
-  report: ScanReport,
+  { report, news }: { report: ScanReport; news: News },
   codecommit: CodeCommitClient,
   log: Logger,
 ): Promise<void> {
-  if (report.findings.length > 0 || config.notifyClean) {
-    const message = buildFindingsMessage(context, report);
+  const { findings, changes } = news;
+  const clean = report.findings.length === 0;
+  if (findings.length > 0 || statusChanges(changes).length > 0 || (clean && config.notifyClean)) {
+    const message = buildFindingsMessage(context, { ...report, findings }, { changes });
     const sns = new SNSClient({ region: regionOf(config.findingsTopicArn) });
     const messageId = await publishFindings(sns, config.findingsTopicArn, message);
     log.info('notification-published', { messageId, subject: message.subject, listedCount: message.listedCount });
   }
-  if (config.request.mode !== 'pr' || report.findings.length === 0) return;
+  if (config.request.mode !== 'pr' || findings.length === 0) return;
   try {
-    const outcome = await postPullRequestComments(codecommit, config.request, report.findings, log);
+    const trusted = trustedCommentAuthor(config.taskRoleArn);
+    const outcome = await postPullRequestComments(codecommit, config.request, findings, log, trusted);
     (outcome.failed > 0 ? log.error : log.info)('pr-comments', { ...outcome });
   } catch (error) {
     log.error('pr-comments-failed', { error: describeError(error) });
@@ -141,18 +214,20 @@ export async function runScannerTask(
   const codecommit = new CodeCommitClient({ region: context.region });
   const deadline = AbortSignal.timeout(config.scanTimeoutMs);
   try {
-    const report = await beforeDeadline(
+    const scanned = await beforeDeadline(
       fetchAndScan(config, env, codecommit, deadline, log),
       deadline,
       config.scanTimeoutMs,
     );
+    const { report } = scanned;
     log.info('scan-completed', {
       findingsCount: report.findings.length,
       highestSeverity: highestSeverity(report.findings),
       stats: report.stats,
       findings: report.findings.slice(0, 100).map(publicFinding),
     });
-    await notify(config, context, report, codecommit, log);
+    const news = await recordFindings(config, scanned, log);
+    await notify(config, context, { report, news }, codecommit, log);
     return 0;
   } catch (error) {
     // Nothing is published after a deadline: a partial scan reported as clean would mislead; ops hear of it

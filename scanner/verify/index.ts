@@ -66,7 +66,9 @@ export function pairKeys(findings: readonly RevealedFinding[]): Pair[] {
   const byPlace = new Map<string, RevealedFinding[]>();
   for (const f of findings) {
     const place = `${f.location ?? ''}\0${f.file}`;
-    byPlace.set(place, [...(byPlace.get(place) ?? []), f]);
+    const here = byPlace.get(place);
+    if (here) here.push(f);
+    else byPlace.set(place, [f]);
   }
   return [...byPlace.values()].flatMap((here) => {
     const secrets = here.filter((f) => f.kind === 'aws-secret-access-key');
@@ -118,7 +120,9 @@ export async function verifyFindings(findings: readonly RevealedFinding[], targe
   const asked = new Map<string, Pair[]>();
   for (const pair of pairs) {
     const id = `${pair.key.secret}\0${pair.secret.secret}\0${pair.token?.secret ?? ''}`;
-    asked.set(id, [...(asked.get(id) ?? []), pair]);
+    const same = asked.get(id);
+    if (same) same.push(pair);
+    else asked.set(id, [pair]);
   }
   const groups = [...asked.values()];
   await throttled(groups.slice(0, MAX_CALLS), async (group) => {

@@ -7,9 +7,7 @@
  */
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { Construct } from 'constructs';
-import { SCANNER_CONTAINER_NAME } from '../../contracts/env';
-import { FINDINGS_ENV } from '../../scanner/findings/config';
-import { TASK_ROLE_ARN_ENV } from '../../scanner/notify/comments';
+import { SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
 import { logGroup, logStreamsArn, type LogGroupProps } from './log-group';
 import type { Statement } from './policy';
 import { ServiceRole } from './service-role';
@@ -126,14 +124,14 @@ type EnvironmentVariable = { name: string; value: string };
  */
 function staticEnvironment(taskRoleArn: string, findings: ScannerFindingsProps | undefined): EnvironmentVariable[] {
   const lifecycle = findings && [
-    { name: FINDINGS_ENV.tableArn, value: findings.tableArn },
-    { name: FINDINGS_ENV.securityHub, value: String(findings.securityHubProductArn !== undefined) },
-    { name: FINDINGS_ENV.events, value: String(findings.eventBusArn !== undefined) },
+    { name: TASK_ENV.findingsTableArn, value: findings.tableArn },
+    { name: TASK_ENV.securityHub, value: String(findings.securityHubProductArn !== undefined) },
+    { name: TASK_ENV.findingEvents, value: String(findings.eventBusArn !== undefined) },
   ];
   return [
     { name: 'HOME', value: SCRATCH_PATH },
     { name: 'TMPDIR', value: SCRATCH_PATH },
-    { name: TASK_ROLE_ARN_ENV, value: taskRoleArn },
+    { name: TASK_ENV.taskRoleArn, value: taskRoleArn },
     ...(lifecycle ?? []),
   ];
 }

@@ -1,8 +1,9 @@
 /**
- * The trigger Lambda (nodejs22.x on arm64): the esbuild bundle as a TerraformAsset archive, JSON logs
- * in a log group with retention, X-Ray tracing, opt-in reserved concurrency, and asynchronous invocations that
- * retry and then land in the on-failure queue. Its role adds to the caller's statements only what any
- * function needs: its own logs, traces, and sending to its on-failure queue.
+ * A Lambda function of the trigger bundle (nodejs22.x on arm64): the esbuild bundle as a TerraformAsset
+ * archive, JSON logs in a log group with retention, X-Ray tracing, opt-in reserved concurrency, and, for a
+ * function invoked asynchronously, invocations that retry and then land in the on-failure queue. Its role
+ * adds to the caller's statements only what any function needs: its own logs, traces, and sending to its
+ * on-failure queue.
  */
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
@@ -14,19 +15,26 @@ import { ServiceRole } from './service-role';
 
 export interface TriggerFunctionProps {
   name: string;
-  /** Directory holding index.js that exports `handler`. */
+  description: string;
+  /** Directory holding index.js. */
   bundleDir: string;
+  /** The export of index.js to run. */
+  handler: 'handler' | 'consumeScanQueue';
+  timeoutSeconds: number;
   environment: Record<string, string>;
   statements: Statement[];
-  /** Async invocations that exhaust their retries go here (and the handler sends unprocessable events here). */
+  /** Async invocations that exhaust their retries go here (and the handlers send unprocessable input here). */
   onFailureQueueArn: string;
   /** Confused-deputy guard: only Lambda in this account may assume the function's role. */
   account: string;
   logRetentionDays: number;
   /** Opt-in: a reservation fails on accounts whose concurrency quota cannot spare it. */
   reservedConcurrency?: number;
-  /** Asynchronous invocations: retries (AWS allows 0-2) and the age after which an event goes to the queue. */
-  asyncInvoke: { maxRetryAttempts: number; maxEventAgeSeconds: number };
+  /**
+   * Asynchronous invocations (EventBridge targets only): retries (AWS allows 0-2) and the age after which
+   * an event goes to the on-failure queue.
+   */
+  asyncInvoke?: { maxRetryAttempts: number; maxEventAgeSeconds: number };
 }
 
 export class TriggerFunction extends Construct {
@@ -61,16 +69,15 @@ export class TriggerFunction extends Construct {
     });
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.name,
-      description: 'leakscan trigger: starts a scanner task per pull request event or scheduled full scan',
+      description: props.description,
       runtime: 'nodejs22.x',
       architectures: ['arm64'],
-      handler: 'index.handler',
+      handler: `index.${props.handler}`,
       filename: code.path,
       sourceCodeHash: code.assetHash,
       role: this.role.arn,
       memorySize: 256,
-      // A scheduled fan-out starts tasks paced at ~10/s: 5 minutes covers thousands of repositories.
-      timeout: 300,
+      timeout: props.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: logs.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
@@ -78,11 +85,13 @@ export class TriggerFunction extends Construct {
       // The role's policy must exist before the first invocation, the log group before the first log line.
       dependsOn: [this.role.policy, logs],
     });
-    new LambdaFunctionEventInvokeConfig(this, 'async', {
-      functionName: this.function.functionName,
-      maximumRetryAttempts: props.asyncInvoke.maxRetryAttempts,
-      maximumEventAgeInSeconds: props.asyncInvoke.maxEventAgeSeconds,
-      destinationConfig: { onFailure: { destination: props.onFailureQueueArn } },
-    });
+    if (props.asyncInvoke) {
+      new LambdaFunctionEventInvokeConfig(this, 'async', {
+        functionName: this.function.functionName,
+        maximumRetryAttempts: props.asyncInvoke.maxRetryAttempts,
+        maximumEventAgeInSeconds: props.asyncInvoke.maxEventAgeSeconds,
+        destinationConfig: { onFailure: { destination: props.onFailureQueueArn } },
+      });
+    }
   }
 }

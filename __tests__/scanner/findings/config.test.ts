@@ -1,24 +1,19 @@
 /** The findings lifecycle's task settings, the sinks built from them, and a request's scan scope. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import {
-  createFindingsSinks,
-  FINDINGS_ENV,
-  FindingsConfigError,
-  readFindingsConfig,
-  scopeOf,
-} from '../../../scanner/findings';
+import { TASK_ENV } from '../../../contracts/env';
+import { createFindingsSinks, FindingsConfigError, readFindingsConfig, scopeOf } from '../../../scanner/findings';
 import { DynamoFindingsStore } from '../../../scanner/findings/store';
 
 const TABLE_ARN = 'arn:aws-us-gov:dynamodb:us-gov-west-1:111122223333:table/leakscan-findings';
 
 describe('readFindingsConfig', () => {
   it('is off without a table', () => {
-    expect(readFindingsConfig({ [FINDINGS_ENV.securityHub]: 'true' })).toBeUndefined();
+    expect(readFindingsConfig({ [TASK_ENV.securityHub]: 'true' })).toBeUndefined();
   });
 
   it('takes the table name, partition, Region and account from the table ARN; opt-ins default off', () => {
-    expect(readFindingsConfig({ [FINDINGS_ENV.tableArn]: TABLE_ARN })).toEqual({
+    expect(readFindingsConfig({ [TASK_ENV.findingsTableArn]: TABLE_ARN })).toEqual({
       table: { name: 'leakscan-findings', partition: 'aws-us-gov', region: 'us-gov-west-1', accountId: '111122223333' },
       securityHub: false,
       events: false,
@@ -27,9 +22,9 @@ describe('readFindingsConfig', () => {
 
   it('names every invalid variable, never its value', () => {
     const env = {
-      [FINDINGS_ENV.tableArn]: 'arn:aws:s3:::not-a-table',
-      [FINDINGS_ENV.securityHub]: 'yes',
-      [FINDINGS_ENV.events]: 'TRUE',
+      [TASK_ENV.findingsTableArn]: 'arn:aws:s3:::not-a-table',
+      [TASK_ENV.securityHub]: 'yes',
+      [TASK_ENV.findingEvents]: 'TRUE',
     };
     const error = (() => {
       try {
@@ -40,9 +35,9 @@ describe('readFindingsConfig', () => {
     })() as FindingsConfigError;
     expect(error).toBeInstanceOf(FindingsConfigError);
     expect(error.problems).toEqual([
-      `${FINDINGS_ENV.tableArn}: must be a DynamoDB table ARN`,
-      `${FINDINGS_ENV.securityHub}: must be "true" or "false"`,
-      `${FINDINGS_ENV.events}: must be "true" or "false"`,
+      `${TASK_ENV.findingsTableArn}: must be a DynamoDB table ARN`,
+      `${TASK_ENV.securityHub}: must be "true" or "false"`,
+      `${TASK_ENV.findingEvents}: must be "true" or "false"`,
     ]);
     expect(error.message).not.toContain('not-a-table');
   });
@@ -50,13 +45,13 @@ describe('readFindingsConfig', () => {
 
 describe('createFindingsSinks', () => {
   it('builds only the opted-in publishers, in the table account and Region', async () => {
-    const base = { [FINDINGS_ENV.tableArn]: TABLE_ARN };
+    const base = { [TASK_ENV.findingsTableArn]: TABLE_ARN };
     const off = createFindingsSinks(readFindingsConfig(base)!);
     expect(off.store).toBeInstanceOf(DynamoFindingsStore);
     expect(off).not.toHaveProperty('securityHub');
     expect(off).not.toHaveProperty('events');
     const on = createFindingsSinks(
-      readFindingsConfig({ ...base, [FINDINGS_ENV.securityHub]: 'true', [FINDINGS_ENV.events]: 'true' })!,
+      readFindingsConfig({ ...base, [TASK_ENV.securityHub]: 'true', [TASK_ENV.findingEvents]: 'true' })!,
     );
     expect(on.securityHub!.client).toBeInstanceOf(SecurityHubClient);
     expect(await on.securityHub!.client.config.region()).toBe('us-gov-west-1');
@@ -67,7 +62,7 @@ describe('createFindingsSinks', () => {
 
 describe('scopeOf', () => {
   const head = 'c'.repeat(40);
-  it('is the pull request range for a PR scan, the default branch head for a full scan', () => {
+  it('is the pushed or pull request range for a push or PR scan, the default branch head for a full scan', () => {
     const pullRequest = { id: '7', base: 'a'.repeat(40), head: 'b'.repeat(40) };
     expect(scopeOf({ repository: 'r', mode: 'pr', pullRequest }, head)).toEqual({
       kind: 'range',
@@ -75,5 +70,9 @@ describe('scopeOf', () => {
       pullRequestId: '7',
     });
     expect(scopeOf({ repository: 'r', mode: 'full' }, head)).toEqual({ kind: 'head', head });
+    expect(scopeOf({ repository: 'r', mode: 'push', push: { head: pullRequest.head } }, head)).toEqual({
+      kind: 'range',
+      head: pullRequest.head,
+    });
   });
 });

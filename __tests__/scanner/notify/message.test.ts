@@ -6,8 +6,11 @@ import {
   SNS_MESSAGE_LIMIT_BYTES,
   type MachinePayload,
 } from '../../../scanner/notify/message';
+import type { FindingChange } from '../../../scanner/findings';
+import { MAX_LISTED_STATUS_CHANGES } from '../../../scanner/notify/status';
 import type { ScanContext } from '../../../scanner/notify/wording';
-import { finding, report, secretFinding } from '../../../testkit/findings';
+import { finding, report, secretFinding, type RevealedTestFinding } from '../../../testkit/findings';
+import { openRecord, removedRecord } from '../findings/support';
 
 const PR: ScanContext = {
   repository: 'payments-service',
@@ -134,6 +137,112 @@ describe('buildFindingsMessage', () => {
     expect(clean.attributes.highestSeverity).toEqual({ DataType: 'String', StringValue: 'none' });
     expect(clean.attributes.pullRequestId).toBeUndefined();
   });
+
+  it('keeps the v1 document as it was when the lifecycle reports no status change', () => {
+    const payload = JSON.parse(structured.sqs!) as MachinePayload;
+    expect(payload).not.toHaveProperty('statusChanges');
+    expect(payload).not.toHaveProperty('statusChangesCount');
+    expect(built.attributes).not.toHaveProperty('statusChangesCount');
+  });
+});
+
+/** `f` stored open by a PR scan, then no longer in the default branch's head. */
+function removal(f: RevealedTestFinding): FindingChange {
+  return { type: 'status-changed', record: removedRecord(openRecord(f)), previousStatus: 'open' };
+}
+
+describe('status changes', () => {
+  const keyId = finding();
+  const secret = secretFinding();
+  const changes = [removal(secret), removal(keyId), { type: 'opened' as const, record: openRecord(finding()) }];
+  const built = buildFindingsMessage(FULL, report([]), { changes });
+  const structured = parse(built.message);
+  const payload = JSON.parse(structured.sqs!) as MachinePayload;
+
+  it('tells of known findings whose status changed, in subject, text, document and attributes', () => {
+    expect(built.subject).toBe('leakscan: 2 findings changed status in payments-service (full scan)');
+    expect(structured.email).toContain(
+      'leakscan: 2 known findings in the default branch of payments-service changed status.',
+    );
+    expect(structured.email).toContain(
+      [
+        '  1. AWS access key id [critical]: removed from the scanned head; still in the history, so still a leak ' +
+          'until the key is deactivated',
+        '     Was:         open',
+        '     Where:       src/upload.ts:7',
+        `     Value:       ${keyId.masked}`,
+        '     Commit:      c0ffee000000',
+        `     Fingerprint: ${keyId.fingerprint}`,
+      ].join('\n'),
+    );
+    expect(payload).toMatchObject({ findingsCount: 0, findings: [], statusChangesCount: 2 });
+    expect(payload.statusChanges!.map((c) => [c.fingerprint, c.previousStatus, c.status, c.statusReason])).toEqual([
+      [keyId.fingerprint, 'open', 'removed-from-head', 'absent-from-head'],
+      [secret.fingerprint, 'open', 'removed-from-head', 'absent-from-head'],
+    ]);
+    expect(built.attributes.statusChangesCount).toEqual({ DataType: 'Number', StringValue: '2' });
+    for (const f of [keyId, secret]) expect(built.message).not.toContain(f.secret);
+  });
+
+  it('lists new findings as findings and known ones as status changes in the same message', () => {
+    const both = buildFindingsMessage(FULL, report([finding()]), { changes });
+    expect(both.subject).toBe('leakscan: 1 possible leaked credential in payments-service (full scan)');
+    const document = JSON.parse(parse(both.message).sqs!) as MachinePayload;
+    expect(document).toMatchObject({ findingsCount: 1, statusChangesCount: 2 });
+    expect(parse(both.message).email).toContain('Status changes of known findings');
+  });
+
+  it('lists a bounded number of changes, with paths cut, and stays under the SNS limit', () => {
+    const many = Array.from({ length: 50 }, (_, i) => removal(finding({ file: `${'deep/'.repeat(200)}${i}.ts` })));
+    const findings = Array.from({ length: 3000 }, (_, i) => finding({ file: `src/module-${i}/credentials.ts` }));
+    const big = buildFindingsMessage(FULL, report(findings), { changes: many });
+    const attributeBytes = Object.entries(big.attributes).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue),
+      0,
+    );
+    expect(Buffer.byteLength(big.message) + attributeBytes).toBeLessThanOrEqual(SNS_MESSAGE_LIMIT_BYTES);
+    expect(big.listedCount).toBeGreaterThan(50);
+    const document = JSON.parse(parse(big.message).sqs!) as MachinePayload;
+    expect(document.statusChangesCount).toBe(50);
+    expect(document.statusChanges).toHaveLength(MAX_LISTED_STATUS_CHANGES);
+    expect(document.statusChanges!.every((c) => c.file.length <= 501)).toBe(true);
+    expect(parse(big.message).email).toContain(`… and ${50 - MAX_LISTED_STATUS_CHANGES} more status changes.`);
+  });
+});
+
+describe('push scans', () => {
+  const PUSH: ScanContext = {
+    repository: 'payments-service',
+    mode: 'push',
+    push: { base: PR.pullRequest.base, head: PR.pullRequest.head },
+    region: 'us-east-1',
+  };
+
+  it('name the pushed commits in subject, text, link and document', () => {
+    const built = buildFindingsMessage(PUSH, report([finding()]));
+    expect(built.subject).toBe('leakscan: 1 possible leaked credential in payments-service (push of 9f2b6c1d0e4a)');
+    const { email, sqs } = parse(built.message);
+    expect(email).toContain(
+      'leakscan found 1 possible leaked AWS credential in the commits pushed to payments-service.',
+    );
+    expect(email).toContain('Push:             commits 1a2b3c4d5e6f..9f2b6c1d0e4a');
+    expect(email).toContain(
+      'Open:             https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/' +
+        `payments-service/commit/${PR.pullRequest.head}?region=us-east-1`,
+    );
+    expect(JSON.parse(sqs!)).toMatchObject({
+      mode: 'push',
+      sourceCommit: PR.pullRequest.head,
+      destinationCommit: PR.pullRequest.base,
+    });
+    expect(built.attributes).not.toHaveProperty('pullRequestId');
+  });
+
+  it('say so when the push created the branch', () => {
+    const created = buildFindingsMessage({ ...PUSH, push: { head: PR.pullRequest.head } }, report([finding()]));
+    expect(parse(created.message).email).toContain('Push:             commits (new branch)..9f2b6c1d0e4a');
+    expect(JSON.parse(parse(created.message).sqs!)).not.toHaveProperty('destinationCommit');
+  });
 });
 
 describe('size limit', () => {
@@ -167,7 +276,7 @@ describe('size limit', () => {
 
   it('fills the budget: a smaller limit lists fewer, a larger one more, each within its limit', () => {
     const limit = 40_000;
-    const small = buildFindingsMessage(PR, report(many), limit);
+    const small = buildFindingsMessage(PR, report(many), { limitBytes: limit });
     const attributeBytes = Object.entries(small.attributes).reduce(
       (n, [k, v]) => n + Buffer.byteLength(k + v.DataType + v.StringValue),
       0,
@@ -176,7 +285,7 @@ describe('size limit', () => {
     // Close to the limit: less than two more entries' worth of room is left unused.
     const perFinding = Buffer.byteLength(built.message) / built.listedCount;
     expect(Buffer.byteLength(small.message) + attributeBytes).toBeGreaterThan(limit - 2 * perFinding);
-    const larger = buildFindingsMessage(PR, report(many), limit + 100_000);
+    const larger = buildFindingsMessage(PR, report(many), { limitBytes: limit + 100_000 });
     expect(larger.listedCount).toBeGreaterThan(small.listedCount);
   });
 });

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { TASK_ENV } from '../../../contracts/env';
+import { SCAN_MODES } from '../../../contracts/scan-request';
 import { DEFAULT_SCAN_TIMEOUT_SECONDS, readTaskConfig, TaskConfigError } from '../../../scanner/task/config';
 
 const sha = () => randomBytes(20).toString('hex');
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:leakscan-findings';
+const ROLE = 'arn:aws:iam::111122223333:role/leakscan/leakscan-scanner-task';
+const TABLE = 'arn:aws:dynamodb:us-east-1:111122223333:table/leakscan-findings';
 
 function prEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return {
@@ -137,7 +140,7 @@ describe('readTaskConfig', () => {
     );
     expect(problems).toEqual(
       expect.arrayContaining([
-        `${TASK_ENV.mode}: must be one of pr, full`,
+        `${TASK_ENV.mode}: must be one of ${SCAN_MODES.join(', ')}`,
         `${TASK_ENV.findingsTopicArn}: must be an SNS topic ARN`,
         `${TASK_ENV.pullRequestId}: must be a decimal pull request id`,
         `${TASK_ENV.notifyClean}: must be "true" or "false"`,
@@ -171,6 +174,58 @@ describe('readTaskConfig', () => {
     ['86400', 86_400_000],
   ])('reads the scan deadline %s s as %d ms', (seconds, ms) => {
     expect(readTaskConfig(prEnv({ [TASK_ENV.scanTimeoutSeconds]: seconds })).scanTimeoutMs).toBe(ms);
+  });
+
+  it('reads the task role and the findings lifecycle; neither is required', () => {
+    const config = readTaskConfig(
+      prEnv({
+        [TASK_ENV.taskRoleArn]: ROLE,
+        [TASK_ENV.findingsTableArn]: TABLE,
+        [TASK_ENV.securityHub]: 'true',
+      }),
+    );
+    expect(config).toMatchObject({
+      taskRoleArn: ROLE,
+      findings: {
+        table: { name: 'leakscan-findings', partition: 'aws', region: 'us-east-1', accountId: '111122223333' },
+        securityHub: true,
+        events: false,
+      },
+    });
+    const bare = readTaskConfig(prEnv());
+    expect(bare).not.toHaveProperty('taskRoleArn');
+    expect(bare).not.toHaveProperty('findings');
+  });
+
+  it('reports request, role and lifecycle problems together, never their values', () => {
+    const problems = problemsOf(
+      prEnv({
+        [TASK_ENV.pullRequestId]: undefined,
+        [TASK_ENV.taskRoleArn]: 'arn:aws:iam::111122223333:user/evil',
+        [TASK_ENV.findingsTableArn]: 'arn:aws:s3:::evil-bucket',
+        [TASK_ENV.findingEvents]: 'yes',
+      }),
+    );
+    expect(problems).toEqual([
+      `${TASK_ENV.pullRequestId}: is not set`,
+      `${TASK_ENV.taskRoleArn}: must be an IAM role ARN`,
+      `${TASK_ENV.findingsTableArn}: must be a DynamoDB table ARN`,
+      `${TASK_ENV.findingEvents}: must be "true" or "false"`,
+    ]);
+    expect(problems.join('\n')).not.toContain('evil');
+  });
+
+  it('verifies key pairs against the regional STS endpoint, or the one AWS_ENDPOINT_URL_STS names, when asked', () => {
+    expect(readTaskConfig(prEnv())).not.toHaveProperty('verify');
+    const on = { [TASK_ENV.verify]: 'true', AWS_REGION: 'eu-west-1' };
+    expect(readTaskConfig(prEnv(on)).verify).toMatchObject({ region: 'eu-west-1' });
+    expect(readTaskConfig(prEnv(on)).verify!.endpoint.href).toBe('https://sts.eu-west-1.amazonaws.com/');
+    const local = readTaskConfig(prEnv({ ...on, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566' }));
+    expect(local.verify!.endpoint.href).toBe('http://127.0.0.1:4566/');
+    expect(problemsOf(prEnv({ ...on, AWS_ENDPOINT_URL_STS: 'ftp://evil@example.com' }))).toEqual([
+      `${TASK_ENV.verify}: AWS_REGION and AWS_ENDPOINT_URL_STS must name an STS endpoint`,
+    ]);
+    expect(problemsOf(prEnv({ [TASK_ENV.verify]: 'yes' }))).toEqual([`${TASK_ENV.verify}: must be "true" or "false"`]);
   });
 
   it.each(['0', '-1', '1e3', 'ten', '86401', '1.2345', ''])('refuses scan deadline %j with one problem', (seconds) => {

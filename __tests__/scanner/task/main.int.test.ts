@@ -93,6 +93,24 @@ describe('runScannerTask', () => {
     for (const raw of leaking.leakedValues) expect(everything).not.toContain(raw);
   });
 
+  it("counts only the task role's own earlier comments as already posted", async () => {
+    const env = prEnv(leaking, { [TASK_ENV.taskRoleArn]: 'arn:aws:iam::111122223333:role/leakscan/scanner-task' });
+    await run(env);
+    const posted = codecommit.commandCalls(PostCommentForPullRequestCommand).map((c) => c.args[0].input.content!);
+    expect(posted).toHaveLength(3);
+    const postsAfter = async (authorArn: string): Promise<number> => {
+      codecommit.resetHistory();
+      codecommit
+        .on(GetCommentsForPullRequestCommand)
+        .resolves({ commentsForPullRequestData: [{ comments: posted.map((content) => ({ content, authorArn })) }] });
+      expect((await run(env)).code).toBe(0);
+      return codecommit.commandCalls(PostCommentForPullRequestCommand).length;
+    };
+    expect(await postsAfter('arn:aws:sts::111122223333:assumed-role/scanner-task/8f2c1e0a')).toBe(0);
+    // Anyone else who copies the markers silences nothing.
+    expect(await postsAfter('arn:aws:iam::111122223333:user/pr-author')).toBe(3);
+  });
+
   it('a failing comment post is logged as an error and does not fail the task', async () => {
     codecommit
       .on(PostCommentForPullRequestCommand)

@@ -25,7 +25,12 @@ async function iam(endpoint: string, params: Record<string, string>): Promise<st
   const url = new URL(endpoint);
   const body = new URLSearchParams({ ...params, Version: '2010-05-08' }).toString();
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'iam', sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials,
+    region: 'us-east-1',
+    service: 'iam',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const headers = { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
   const request = { method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/' };
   const signed = await signer.sign({ ...request, query: {}, headers, body });
@@ -35,7 +40,10 @@ async function iam(endpoint: string, params: Record<string, string>): Promise<st
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1] ?? '';
 
 /** A local STS stand-in: answers every request with `status` and `xml` (or never, with `xml` undefined). */
-async function stubSts(status: number, xml: string | undefined): Promise<{ url: string; seen: string[]; server: Server }> {
+async function stubSts(
+  status: number,
+  xml: string | undefined,
+): Promise<{ url: string; seen: string[]; server: Server }> {
   const seen: string[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     let body = '';
@@ -116,7 +124,7 @@ describe('verification against a stub', () => {
     expect([...closed, ...late].map((f) => f.verification)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
   });
 
-  it('pairs each key id with the nearest secret in its file, asks once per pair, and leaves lone keys alone', async () => {
+  it('pairs each key id with the nearest secret in its file, asks once per pair, leaves lone keys alone', async () => {
     const [a, b] = [finding({ line: 1 }), finding({ line: 20 })];
     const [sa, sb] = [secretFinding({ line: 2 }), secretFinding({ line: 19 })];
     const lone = finding({ file: 'other.ts' });
@@ -125,7 +133,10 @@ describe('verification against a stub', () => {
       [b, sb],
     ]);
     const sts = await stub(200, identityXml(fakeAccountId()));
-    const copies = [finding({ file: 'x.ts' }, a.secret), finding({ file: 'x.ts', line: 8, kind: 'aws-secret-access-key' }, sa.secret)];
+    const copies = [
+      finding({ file: 'x.ts' }, a.secret),
+      finding({ file: 'x.ts', line: 8, kind: 'aws-secret-access-key' }, sa.secret),
+    ];
     await verifyFindings([a, sa, lone, ...copies], target(sts.url));
     expect(sts.seen).toHaveLength(1);
     expect(lone.verification).toBeUndefined();
