@@ -30,8 +30,11 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
 
 /** Milliseconds to `require(file)` in a new node process, one sample per run. */
 function coldRequireMs(file: string): number[] {
-  const probe = 'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
-  return Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ['--no-warnings', '-e', probe, file], { env: CHILD_ENV, encoding: 'utf8' })));
+  const probe =
+    'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  return Array.from({ length: RUNS }, () =>
+    Number(execFileSync(process.execPath, ['--no-warnings', '-e', probe, file], { env: CHILD_ENV, encoding: 'utf8' })),
+  );
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -50,16 +53,30 @@ export async function run(): Promise<void> {
     const sizeKb = statSync(bundle).size / 1024;
     const handler = coldRequireMs(bundle);
     const noise = coldRequireMs(empty);
-    const row = (what: string, value: string, goal: string, verdict: string): string => `${what.padEnd(34)} ${value.padStart(12)} ${goal.padStart(9)}  ${verdict}`;
+    const row = (what: string, value: string, goal: string, verdict: string): string =>
+      `${what.padEnd(34)} ${value.padStart(12)} ${goal.padStart(9)}  ${verdict}`;
     console.log(row('measure', 'value', 'goal', ''));
-    console.log(row('index.js size (minified)', `${sizeKb.toFixed(1)} KB`, `${GOAL_KB} KB`, sizeKb <= GOAL_KB ? 'ok' : 'OVER'));
+    console.log(
+      row('index.js size (minified)', `${sizeKb.toFixed(1)} KB`, `${GOAL_KB} KB`, sizeKb <= GOAL_KB ? 'ok' : 'OVER'),
+    );
     console.log(row('repositories.js (lazy), minified', `${lazyKb.toFixed(1)} KB`, '', ''));
-    console.log(row(`cold require, mean of ${RUNS}`, `${mean(handler).toFixed(1)} ms`, `${GOAL_MS} ms`, mean(handler) <= GOAL_MS ? 'ok' : 'OVER'));
-    console.log(row(`cold require, median / min`, `${median(handler).toFixed(1)} / ${Math.min(...handler).toFixed(1)}`, '', ''));
+    console.log(
+      row(
+        `cold require, mean of ${RUNS}`,
+        `${mean(handler).toFixed(1)} ms`,
+        `${GOAL_MS} ms`,
+        mean(handler) <= GOAL_MS ? 'ok' : 'OVER',
+      ),
+    );
+    console.log(
+      row(`cold require, median / min`, `${median(handler).toFixed(1)} / ${Math.min(...handler).toFixed(1)}`, '', ''),
+    );
     console.log(row('peer: require of an empty file', `${mean(noise).toFixed(2)} ms`, '', ''));
     console.log(row('esbuild time', `${buildMs.toFixed(0)} ms`, '', ''));
     // Timings scale with machine load: the 1-minute load average puts a slow run in context.
-    console.log(`samples (ms): ${handler.map((ms) => ms.toFixed(0)).join(' ')}; node ${process.version}; load average ${loadavg()[0]?.toFixed(2)}`);
+    console.log(
+      `samples (ms): ${handler.map((ms) => ms.toFixed(0)).join(' ')}; node ${process.version}; load average ${loadavg()[0]?.toFixed(2)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,10 +30,19 @@ interface Measured {
 
 function measure(args: string[], env: NodeJS.ProcessEnv): Measured {
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
   if (kb === undefined) throw new Error(`no /usr/bin/time output (install the Debian package "time"):\n${r.stderr}`);
-  return { exitCode: r.status, stdout: r.stdout, maxRssMiB: Number(kb) / 1024, seconds: (performance.now() - started) / 1000 };
+  return {
+    exitCode: r.status,
+    stdout: r.stdout,
+    maxRssMiB: Number(kb) / 1024,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** A repository whose second commit adds a 200 MB text file and a small file with a key pair. */
@@ -44,7 +53,10 @@ function bigPullRequest(): { repo: Repo; base: string; head: string } {
   const base = repo.write('README.md', '# big\n').commit('initial');
   const line = 'lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt\n';
   writeFileSync(join(repo.dir, 'data.txt'), line.repeat(Math.ceil(BIG_FILE_BYTES / line.length)));
-  repo.write('creds.ini', `[default]\naws_access_key_id = ${fakeAccessKeyId()}\naws_secret_access_key = ${fakeSecretAccessKey()}\n`);
+  repo.write(
+    'creds.ini',
+    `[default]\naws_access_key_id = ${fakeAccessKeyId()}\naws_secret_access_key = ${fakeSecretAccessKey()}\n`,
+  );
   const head = repo.commit('add data and credentials');
   // Served from a pack, as a real server does: the file:// server (git upload-pack, a child of the task's
   // fetch, so inside the measurement) would otherwise inflate the loose 200 MB object in its own memory.

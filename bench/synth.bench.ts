@@ -61,7 +61,11 @@ function timeProcess(what: string, args: string[]): Row {
     rmSync(outdir, { recursive: true, force: true });
     if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   }
-  return { what: `${what} (median of ${RUNS})`, wallMs: median(walls), cpuMs: cpus.length > 0 ? median(cpus) : undefined };
+  return {
+    what: `${what} (median of ${RUNS})`,
+    wallMs: median(walls),
+    cpuMs: cpus.length > 0 ? median(cpus) : undefined,
+  };
 }
 
 /** One phase in this process: wall and CPU (user + system) milliseconds. */
@@ -79,7 +83,11 @@ export async function run(): Promise<void> {
   const outdir = mkdtempSync(join(tmpdir(), 'leakscan-bench-'));
   // require, not import: the first load of these modules is what is measured (type-only imports above).
   const { App } = await phase(rows, 'in-process: import cdktf', () => require('cdktf') as typeof Cdktf);
-  const { buildApp } = await phase(rows, 'in-process: import stacks (deep provider imports)', () => require('../stacks/app') as typeof Stacks);
+  const { buildApp } = await phase(
+    rows,
+    'in-process: import stacks (deep provider imports)',
+    () => require('../stacks/app') as typeof Stacks,
+  );
   const config = await phase(rows, 'in-process: read + validate config/dev.json', () => loadConfig('dev'));
   const bundle = await phase(rows, 'in-process: esbuild lambda bundle', () => bundleLambda(join(outdir, 'lambda')));
   const app = await phase(rows, 'in-process: construct 5 stacks', () => {
@@ -93,12 +101,22 @@ export async function run(): Promise<void> {
   const appOnly = timeProcess('fresh process: tsx main.ts', [process.execPath, '--import', 'tsx', 'main.ts']);
   const endToEnd = timeProcess('npm run synth = cdktf synth', [join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth']);
   // What the CLI adds around the app: loading itself, `terraform version` checks, the spinner.
-  const cliCpu = endToEnd.cpuMs !== undefined && appOnly.cpuMs !== undefined ? endToEnd.cpuMs - appOnly.cpuMs : undefined;
-  rows.push(appOnly, endToEnd, { what: '  of which cdktf CLI (difference)', wallMs: endToEnd.wallMs - appOnly.wallMs, cpuMs: cliCpu });
+  const cliCpu =
+    endToEnd.cpuMs !== undefined && appOnly.cpuMs !== undefined ? endToEnd.cpuMs - appOnly.cpuMs : undefined;
+  rows.push(appOnly, endToEnd, {
+    what: '  of which cdktf CLI (difference)',
+    wallMs: endToEnd.wallMs - appOnly.wallMs,
+    cpuMs: cliCpu,
+  });
 
   const width = Math.max(...rows.map((r) => r.what.length));
   console.log(`${'what'.padEnd(width)}  ${'wall ms'.padStart(8)}  ${'cpu ms'.padStart(8)}`);
-  for (const r of rows) console.log(`${r.what.padEnd(width)}  ${r.wallMs.toFixed(0).padStart(8)}  ${(r.cpuMs === undefined ? '-' : r.cpuMs.toFixed(0)).padStart(8)}`);
+  for (const r of rows)
+    console.log(
+      `${r.what.padEnd(width)}  ${r.wallMs.toFixed(0).padStart(8)}  ${(r.cpuMs === undefined ? '-' : r.cpuMs.toFixed(0)).padStart(8)}`,
+    );
   const met = endToEnd.wallMs <= GOAL_MS ? 'met' : 'NOT met';
-  console.log(`goal: npm run synth ≤ ${GOAL_MS} ms wall → ${met} (${endToEnd.wallMs.toFixed(0)} ms; 1-min load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+  console.log(
+    `goal: npm run synth ≤ ${GOAL_MS} ms wall → ${met} (${endToEnd.wallMs.toFixed(0)} ms; 1-min load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+  );
 }

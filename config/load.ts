@@ -30,7 +30,9 @@ function describe(issue: z.core.$ZodIssue): string {
 export function parseConfig(raw: unknown, source = 'configuration'): Config {
   const result = ConfigSchema.safeParse(raw);
   if (!result.success)
-    throw new DeploymentConfigError(`${source} is invalid:`, result.error.issues.map(describe), { cause: result.error });
+    throw new DeploymentConfigError(`${source} is invalid:`, result.error.issues.map(describe), {
+      cause: result.error,
+    });
   return result.data;
 }
 

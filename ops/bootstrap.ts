@@ -7,7 +7,14 @@
  * Exit 0 done, 2 changes planned but not applied (no --auto-approve), 1 error.
  */
 import { resolve } from 'node:path';
-import { findBootstrapStack, readBackend, settingsFromOutputs, sharedBackendSettings, type BackendSettings, type TerraformOutputs } from './lib/backend';
+import {
+  findBootstrapStack,
+  readBackend,
+  settingsFromOutputs,
+  sharedBackendSettings,
+  type BackendSettings,
+  type TerraformOutputs,
+} from './lib/backend';
 import { loadStacks, parseFlags, runMain, terraformEnv, type CliIo } from './lib/cli';
 import { EXIT } from './lib/outcome';
 import { PlanFormatError } from './lib/errors';
@@ -25,6 +32,71 @@ const FIELDS: [keyof BackendSettings, string][] = [
   ['useLockfile', 'use_lockfile'],
 ];
 
+type Stack = Awaited<ReturnType<typeof loadStacks>>[number];
+type Backend = ReturnType<typeof readBackend>;
+
+/**
+ * Plans the bootstrap stack and applies that saved plan when approved. Returns false when changes wait
+ * for `--auto-approve` (nothing applied).
+ */
+async function planAndApply(io: CliIo, stack: Stack, env: NodeJS.ProcessEnv, approved: boolean): Promise<boolean> {
+  const saved = await planStack(io.runner, stack, env);
+  if (saved.exitCode !== 2) {
+    io.stderr('bootstrap stack is up to date; nothing to apply');
+    return true;
+  }
+  const summary = summarizePlan(stack.name, saved.plan, 'tfplan');
+  const c = summary.counts;
+  io.stderr(`plan: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`);
+  for (const item of attentionItems([summary])) io.stderr(`  review: ${item.address} (${item.action})`);
+  if (!approved) {
+    io.stderr(
+      `not applied: read the plan (terraform -chdir=${stack.workingDirectory} show tfplan), then run again with --auto-approve`,
+    );
+    return false;
+  }
+  // Applying the saved plan applies exactly what was shown, nothing newer.
+  const applied = await runChecked(io.runner, 'terraform', ['apply', '-input=false', '-no-color', 'tfplan'], {
+    cwd: stack.workingDirectory,
+    env,
+  });
+  const complete = applied.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => /^Apply complete/.test(l));
+  io.stderr(complete.join('\n') || 'applied');
+  return true;
+}
+
+/** The backend settings every S3 stack uses, with the bootstrap stack's outputs cross-checked against them. */
+async function backendSettings(io: CliIo, stack: Stack, env: NodeJS.ProcessEnv, backends: Backend[]) {
+  const { stdout } = await runChecked(io.runner, 'terraform', ['output', '-json', '-no-color'], {
+    cwd: stack.workingDirectory,
+    env,
+  });
+  let outputs: TerraformOutputs;
+  try {
+    outputs = JSON.parse(stdout) as TerraformOutputs;
+  } catch (error) {
+    throw new PlanFormatError(`${stack.name}: terraform output -json did not print JSON`, { cause: error });
+  }
+  const fromOutputs = settingsFromOutputs(outputs);
+  const s3 = backends.filter((b) => b.type === 's3');
+  const { settings: shared, conflicts } = sharedBackendSettings(s3);
+  // What the stacks are synthesized with wins; the outputs fill gaps and are cross-checked.
+  const settings: BackendSettings = {
+    ...fromOutputs,
+    ...Object.fromEntries(Object.entries(shared).filter(([, v]) => v !== undefined)),
+  };
+  const mismatches = FIELDS.filter(
+    ([key]) => fromOutputs[key] !== undefined && shared[key] !== undefined && fromOutputs[key] !== shared[key],
+  ).map(
+    ([key, label]) =>
+      `${label}: bootstrap output ${JSON.stringify(fromOutputs[key])} but stacks use ${JSON.stringify(shared[key])}`,
+  );
+  return { settings, s3, problems: [...conflicts.map((c) => `stacks disagree on ${c}`), ...mismatches] };
+}
+
 export async function bootstrapMain(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, {
     stack: { type: 'string' },
@@ -38,50 +110,25 @@ export async function bootstrapMain(argv: string[], io: CliIo): Promise<number> 
   const bootstrap = findBootstrapStack(backends, flags.stack);
   const stack = stacks.find((s) => s.name === bootstrap.stack)!;
   const env = terraformEnv(io.env);
-  const statePath = typeof bootstrap.settings.path === 'string' ? resolve(stack.workingDirectory, bootstrap.settings.path) : undefined;
-  io.stderr(`bootstrap stack: ${stack.name} (${bootstrap.type} backend${statePath ? `, state file ${statePath}` : ''})`);
-
-  const saved = await planStack(io.runner, stack, env);
-  if (saved.exitCode === 2) {
-    const summary = summarizePlan(stack.name, saved.plan, 'tfplan');
-    const c = summary.counts;
-    io.stderr(`plan: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`);
-    for (const item of attentionItems([summary])) io.stderr(`  review: ${item.address} (${item.action})`);
-    if (!flags['auto-approve']) {
-      io.stderr(`not applied: read the plan (terraform -chdir=${stack.workingDirectory} show tfplan), then run again with --auto-approve`);
-      return EXIT.changes;
-    }
-    // Applying the saved plan applies exactly what was shown, nothing newer.
-    const applied = await runChecked(io.runner, 'terraform', ['apply', '-input=false', '-no-color', 'tfplan'], { cwd: stack.workingDirectory, env });
-    io.stderr(applied.stdout.trim().split('\n').filter((l) => /^Apply complete/.test(l)).join('\n') || 'applied');
-  } else {
-    io.stderr('bootstrap stack is up to date; nothing to apply');
-  }
-
-  const { stdout } = await runChecked(io.runner, 'terraform', ['output', '-json', '-no-color'], { cwd: stack.workingDirectory, env });
-  let outputs: TerraformOutputs;
-  try {
-    outputs = JSON.parse(stdout) as TerraformOutputs;
-  } catch (error) {
-    throw new PlanFormatError(`${stack.name}: terraform output -json did not print JSON`, { cause: error });
-  }
-  const fromOutputs = settingsFromOutputs(outputs);
-  const s3 = backends.filter((b) => b.type === 's3');
-  const { settings: shared, conflicts } = sharedBackendSettings(s3);
-  // What the stacks are synthesized with wins; the outputs fill gaps and are cross-checked.
-  const settings: BackendSettings = { ...fromOutputs, ...Object.fromEntries(Object.entries(shared).filter(([, v]) => v !== undefined)) };
-  const mismatches = FIELDS.filter(([key]) => fromOutputs[key] !== undefined && shared[key] !== undefined && fromOutputs[key] !== shared[key]).map(
-    ([key, label]) => `${label}: bootstrap output ${JSON.stringify(fromOutputs[key])} but stacks use ${JSON.stringify(shared[key])}`,
+  const statePath =
+    typeof bootstrap.settings.path === 'string' ? resolve(stack.workingDirectory, bootstrap.settings.path) : undefined;
+  io.stderr(
+    `bootstrap stack: ${stack.name} (${bootstrap.type} backend${statePath ? `, state file ${statePath}` : ''})`,
   );
-  const problems = [...conflicts.map((c) => `stacks disagree on ${c}`), ...mismatches];
+  if (!(await planAndApply(io, stack, env, flags['auto-approve'] === true))) return EXIT.changes;
 
+  const { settings, s3, problems } = await backendSettings(io, stack, env, backends);
   if (flags.json) {
-    io.stdout(JSON.stringify({ bootstrapStack: stack.name, stateFile: statePath, backend: settings, stacks: s3.map((b) => ({ stack: b.stack, key: b.settings.key })), problems }, null, 2));
+    const stateKeys = s3.map((b) => ({ stack: b.stack, key: b.settings.key }));
+    const report = { bootstrapStack: stack.name, stateFile: statePath, backend: settings, stacks: stateKeys, problems };
+    io.stdout(JSON.stringify(report, null, 2));
   } else {
     const lines = [`S3 backend settings used by ${plural(s3.length, 'stack')}:`];
-    for (const [key, label] of FIELDS) lines.push(`  ${label.padEnd(13)}= ${settings[key] === undefined ? '(not set)' : JSON.stringify(settings[key])}`);
+    for (const [key, label] of FIELDS)
+      lines.push(`  ${label.padEnd(13)}= ${settings[key] === undefined ? '(not set)' : JSON.stringify(settings[key])}`);
     lines.push('', 'state keys:', ...s3.map((b) => `  ${b.stack}: ${String(b.settings.key)}`));
-    if (statePath) lines.push('', `the bootstrap stack's own state is local: ${statePath} (back it up; it is not in the bucket)`);
+    if (statePath)
+      lines.push('', `the bootstrap stack's own state is local: ${statePath} (back it up; it is not in the bucket)`);
     if (problems.length) lines.push('', 'PROBLEMS', ...problems.map((p) => `  ${p}`));
     io.stdout(lines.join('\n'));
   }

@@ -13,23 +13,37 @@ import { join, resolve } from 'node:path';
 import { parseFlags, runMain, type CliIo } from './lib/cli';
 import { EXIT } from './lib/outcome';
 import { UsageError } from './lib/errors';
-import { checkDigest, checkTag, parsePlatforms, parseRepository, SUPPORTED_PLATFORMS, type Repository } from './lib/image-ref';
+import {
+  checkDigest,
+  checkTag,
+  parsePlatforms,
+  parseRepository,
+  SUPPORTED_PLATFORMS,
+  type Repository,
+} from './lib/image-ref';
 import { runChecked, which } from './lib/runner';
 
 type Builder = 'docker' | 'buildah';
 
 function chooseBuilder(wanted: string | undefined, env: NodeJS.ProcessEnv): Builder {
-  if (wanted !== undefined && wanted !== 'docker' && wanted !== 'buildah') throw new UsageError(`--builder: expected docker or buildah, got "${wanted}"`);
+  if (wanted !== undefined && wanted !== 'docker' && wanted !== 'buildah')
+    throw new UsageError(`--builder: expected docker or buildah, got "${wanted}"`);
   const candidates: Builder[] = wanted ? [wanted] : ['docker', 'buildah'];
   const found = candidates.find((b) => which(b, env));
-  if (!found) throw new UsageError(`${candidates.join(' or ')} not found on PATH: install Docker (with buildx) or buildah`);
+  if (!found)
+    throw new UsageError(`${candidates.join(' or ')} not found on PATH: install Docker (with buildx) or buildah`);
   return found;
 }
 
 /** A tag that is new on every run: the ECR repository has immutable tags. */
 async function defaultTag(io: CliIo): Promise<string> {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const git = await io.runner('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: io.cwd, env: io.env }).catch(() => undefined);
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const git = await io
+    .runner('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: io.cwd, env: io.env })
+    .catch(() => undefined);
   return git?.code === 0 ? `${stamp}-${git.stdout.trim()}` : stamp;
 }
 
@@ -45,23 +59,67 @@ async function login(io: CliIo, builder: Builder, repo: Repository): Promise<voi
     );
     return;
   }
-  const { stdout: password } = await runChecked(io.runner, 'aws', ['ecr', 'get-login-password', '--region', repo.ecrRegion], { env: io.env });
+  const { stdout: password } = await runChecked(
+    io.runner,
+    'aws',
+    ['ecr', 'get-login-password', '--region', repo.ecrRegion],
+    { env: io.env },
+  );
   // The password goes through stdin only: never on a command line, never printed.
-  await runChecked(io.runner, builder, ['login', '--username', 'AWS', '--password-stdin', repo.host], { env: io.env, input: password.trim() });
+  await runChecked(io.runner, builder, ['login', '--username', 'AWS', '--password-stdin', repo.host], {
+    env: io.env,
+    input: password.trim(),
+  });
   io.stderr(`logged in to ${repo.host}`);
 }
 
-async function buildAndPush(io: CliIo, builder: Builder, ref: string, platforms: string[], file: string, context: string, work: string): Promise<string> {
+async function buildAndPush(
+  io: CliIo,
+  builder: Builder,
+  ref: string,
+  platforms: string[],
+  file: string,
+  context: string,
+  work: string,
+): Promise<string> {
   const opts = { cwd: io.cwd, env: io.env };
   if (builder === 'docker') {
     const metadata = join(work, 'metadata.json');
-    await runChecked(io.runner, 'docker', ['buildx', 'build', '--platform', platforms.join(','), '--file', file, '--tag', ref, '--push', '--metadata-file', metadata, context], opts);
+    await runChecked(
+      io.runner,
+      'docker',
+      [
+        'buildx',
+        'build',
+        '--platform',
+        platforms.join(','),
+        '--file',
+        file,
+        '--tag',
+        ref,
+        '--push',
+        '--metadata-file',
+        metadata,
+        context,
+      ],
+      opts,
+    );
     const digest = (JSON.parse(readFileSync(metadata, 'utf8')) as Record<string, unknown>)['containerimage.digest'];
     return checkDigest(String(digest ?? ''), 'docker buildx --metadata-file');
   }
   const digestFile = join(work, 'digest');
-  await runChecked(io.runner, 'buildah', ['build', '--platform', platforms.join(','), '--manifest', ref, '--file', file, context], opts);
-  await runChecked(io.runner, 'buildah', ['manifest', 'push', '--all', '--digestfile', digestFile, ref, `docker://${ref}`], opts);
+  await runChecked(
+    io.runner,
+    'buildah',
+    ['build', '--platform', platforms.join(','), '--manifest', ref, '--file', file, context],
+    opts,
+  );
+  await runChecked(
+    io.runner,
+    'buildah',
+    ['manifest', 'push', '--all', '--digestfile', digestFile, ref, `docker://${ref}`],
+    opts,
+  );
   return checkDigest(readFileSync(digestFile, 'utf8'), 'buildah manifest push --digestfile');
 }
 
@@ -87,7 +145,15 @@ export async function imageMain(argv: string[], io: CliIo): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'leakscan-image-'));
   let digest: string;
   try {
-    digest = await buildAndPush(io, builder, ref, platforms, resolve(io.cwd, flags.file), resolve(io.cwd, flags.context), work);
+    digest = await buildAndPush(
+      io,
+      builder,
+      ref,
+      platforms,
+      resolve(io.cwd, flags.file),
+      resolve(io.cwd, flags.context),
+      work,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -96,7 +162,13 @@ export async function imageMain(argv: string[], io: CliIo): Promise<number> {
   const configFile = `config/${io.env.LEAKSCAN_ENV || 'dev'}.json`;
   const configLine = JSON.stringify({ scanner: { image: { repository: repo.uri, digest } } });
   if (flags.json) {
-    io.stdout(JSON.stringify({ repository: repo.uri, tag, platforms, builder, digest, image, configFile, config: JSON.parse(configLine) }, null, 2));
+    io.stdout(
+      JSON.stringify(
+        { repository: repo.uri, tag, platforms, builder, digest, image, configFile, config: JSON.parse(configLine) },
+        null,
+        2,
+      ),
+    );
   } else {
     io.stdout(
       [

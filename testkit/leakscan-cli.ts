@@ -19,7 +19,11 @@ export function buildCli(): string {
   return bundleScanner(join(mkdtempSync(join(tmpdir(), 'leakscan-cli-')), 'dist'));
 }
 
-export function runCli(cli: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliRun {
+export function runCli(
+  cli: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): CliRun {
   const r = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
     cwd: options.cwd,
@@ -35,6 +39,8 @@ export function runCli(cli: string, args: readonly string[], options: { cwd?: st
  * (stdout, stderr, reports, log lines, SNS messages, PR comments …).
  */
 export function expectNoRawSecret(outputs: Record<string, string>, secrets: readonly string[]): void {
-  const leaks = Object.entries(outputs).flatMap(([name, text]) => secrets.flatMap((secret, i) => (text.includes(secret) ? [`${name} contains secret #${i}`] : [])));
+  const leaks = Object.entries(outputs).flatMap(([name, text]) =>
+    secrets.flatMap((secret, i) => (text.includes(secret) ? [`${name} contains secret #${i}`] : [])),
+  );
   expect(leaks).toEqual([]);
 }

@@ -20,10 +20,16 @@ describe('npm run bootstrap (stub terraform)', () => {
     ws = makeWorkspace({ 'app-state': STATE });
     const run = await runInProcess(bootstrapMain, ['--skip-synth'], ws);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`bootstrap stack: app-state (local backend, state file ${ws.dir}/terraform.app-state.tfstate)`);
+    expect(run.stderr).toContain(
+      `bootstrap stack: app-state (local backend, state file ${ws.dir}/terraform.app-state.tfstate)`,
+    );
     expect(run.stderr).toContain('plan: 3 to create, 0 to update, 0 to replace, 0 to delete');
     expect(run.stderr).toContain('run again with --auto-approve');
-    expect(ws.calls().map((c) => `${c.stack} ${c.argv[0]}`)).toEqual(['app-state init', 'app-state plan', 'app-state show']);
+    expect(ws.calls().map((c) => `${c.stack} ${c.argv[0]}`)).toEqual([
+      'app-state init',
+      'app-state plan',
+      'app-state show',
+    ]);
   });
 
   it('applies the reviewed plan with --auto-approve and prints the backend settings the other stacks use', async () => {
@@ -58,7 +64,9 @@ describe('npm run bootstrap (stub terraform)', () => {
     expect(run.stderr).toContain('bootstrap stack is up to date');
     const report = JSON.parse(run.stdout);
     expect(report.bootstrapStack).toBe('app-state');
-    expect(report.problems).toEqual(['bucket: bootstrap output "some-other-bucket" but stacks use "leakscan-test-tfstate"']);
+    expect(report.problems).toEqual([
+      'bucket: bootstrap output "some-other-bucket" but stacks use "leakscan-test-tfstate"',
+    ]);
   });
 
   it('asks for --stack when the bootstrap stack cannot be told apart, and honours it', async () => {

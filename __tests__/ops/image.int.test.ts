@@ -44,7 +44,11 @@ describe('npm run image', () => {
     const run = await image(['--repository', REPO]);
     expect(run.code).toBe(0);
     const calls = toolCalls();
-    expect(calls.map((c) => `${c.tool} ${c.args.slice(0, 2).join(' ')}`)).toEqual(['aws ecr get-login-password', 'docker login --username', 'docker buildx build']);
+    expect(calls.map((c) => `${c.tool} ${c.args.slice(0, 2).join(' ')}`)).toEqual([
+      'aws ecr get-login-password',
+      'docker login --username',
+      'docker buildx build',
+    ]);
     expect(calls[0]!.args).toEqual(['ecr', 'get-login-password', '--region', 'us-east-1']);
     expect(calls[1]!.args).toEqual(['login', '--username', 'AWS', '--password-stdin', HOST]);
     expect(calls[1]!.stdinSha256).toBe(createHash('sha256').update(password).digest('hex'));
@@ -53,14 +57,25 @@ describe('npm run image', () => {
     const tag = build[build.indexOf('--tag') + 1]!;
     expect(tag).toMatch(new RegExp(`^${REPO.replace(/\./g, '\\.')}:\\d{8}T\\d{6}Z$`));
     expect(build).toEqual([
-      'buildx', 'build', '--platform', 'linux/arm64,linux/amd64', '--file', join(ws.dir, 'Dockerfile'), '--tag', tag, '--push',
-      '--metadata-file', expect.stringMatching(/metadata\.json$/), ws.dir,
+      'buildx',
+      'build',
+      '--platform',
+      'linux/arm64,linux/amd64',
+      '--file',
+      join(ws.dir, 'Dockerfile'),
+      '--tag',
+      tag,
+      '--push',
+      '--metadata-file',
+      expect.stringMatching(/metadata\.json$/),
+      ws.dir,
     ]);
 
     expect(run.stdout).toContain(`digest: ${digest}`);
     expect(run.stdout).toContain(`image:  ${REPO}@${digest}`);
     expect(run.stdout).toContain(`{"scanner":{"image":{"repository":"${REPO}","digest":"${digest}"}}}`);
-    for (const text of [run.stdout, run.stderr, JSON.stringify(calls.map((c) => c.args))]) expect(text).not.toContain(password);
+    for (const text of [run.stdout, run.stderr, JSON.stringify(calls.map((c) => c.args))])
+      expect(text).not.toContain(password);
   });
 
   it('explains instead of logging in when the AWS CLI is missing, and honours --platforms/--tag/--json', async () => {
@@ -91,8 +106,27 @@ describe('npm run image', () => {
     expect(calls.map((c) => [c.tool, ...c.args])).toEqual([
       ['aws', 'ecr', 'get-login-password', '--region', 'us-east-1'],
       ['buildah', 'login', '--username', 'AWS', '--password-stdin', HOST],
-      ['buildah', 'build', '--platform', 'linux/arm64,linux/amd64', '--manifest', ref, '--file', join(ws.dir, 'scanner/Dockerfile'), ws.dir],
-      ['buildah', 'manifest', 'push', '--all', '--digestfile', expect.stringMatching(/digest$/), ref, `docker://${ref}`],
+      [
+        'buildah',
+        'build',
+        '--platform',
+        'linux/arm64,linux/amd64',
+        '--manifest',
+        ref,
+        '--file',
+        join(ws.dir, 'scanner/Dockerfile'),
+        ws.dir,
+      ],
+      [
+        'buildah',
+        'manifest',
+        'push',
+        '--all',
+        '--digestfile',
+        expect.stringMatching(/digest$/),
+        ref,
+        `docker://${ref}`,
+      ],
     ]);
     expect(run.stdout).toContain(`image:  ${REPO}@${digest}`);
   });
@@ -103,7 +137,10 @@ describe('npm run image', () => {
       [[], '--repository is required'],
       [['--repository', `${REPO}:latest`], 'is not a repository URI'],
       [['--repository', 'leakscan'], 'is not a repository URI'],
-      [['--repository', REPO, '--platforms', 'linux/s390x'], '--platforms: expected a comma-separated list of linux/arm64, linux/amd64'],
+      [
+        ['--repository', REPO, '--platforms', 'linux/s390x'],
+        '--platforms: expected a comma-separated list of linux/arm64, linux/amd64',
+      ],
       [['--repository', REPO, '--tag', 'bad tag'], '--tag "bad tag" is not a valid image tag'],
       [['--repository', REPO, '--builder', 'podman'], '--builder: expected docker or buildah'],
       [['--repository', REPO, '--builder', 'buildah'], 'buildah not found on PATH'],

@@ -9,7 +9,13 @@ function manifestOf(deps: Record<string, string[]>) {
   const stacks = Object.fromEntries(
     Object.entries(deps).map(([name, dependencies]) => [
       name,
-      { name, constructPath: `root/${name}`, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, dependencies: dependencies.map((d) => `root/${d}`) },
+      {
+        name,
+        constructPath: `root/${name}`,
+        workingDirectory: `stacks/${name}`,
+        synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+        dependencies: dependencies.map((d) => `root/${d}`),
+      },
     ]),
   );
   return parseManifest({ stacks }, '/out');
@@ -18,7 +24,9 @@ function manifestOf(deps: Record<string, string[]>) {
 describe('manifest', () => {
   it('resolves paths against cdktf.out and orders dependencies first', () => {
     const stacks = parseManifest(fixture, '/tmp/project/cdktf.out');
-    expect(stacks.find((s) => s.name === 'app-network')!.workingDirectory).toBe('/tmp/project/cdktf.out/stacks/app-network');
+    expect(stacks.find((s) => s.name === 'app-network')!.workingDirectory).toBe(
+      '/tmp/project/cdktf.out/stacks/app-network',
+    );
     const order = orderStacks(stacks).map((s) => s.name);
     expect(order).toEqual(['app-state', 'app-network', 'app-platform', 'app-notify', 'app-trigger']);
   });
@@ -49,6 +57,8 @@ describe('manifest', () => {
     const stacks = parseManifest(fixture, '/out');
     expect(selectStacks(stacks, ['app-trigger', 'app-state']).map((s) => s.name)).toEqual(['app-state', 'app-trigger']);
     expect(() => selectStacks(stacks, ['nope'])).toThrow(UsageError);
-    expect(() => selectStacks(stacks, ['nope'])).toThrow(/unknown stack "nope"; the manifest has: app-trigger, app-network/);
+    expect(() => selectStacks(stacks, ['nope'])).toThrow(
+      /unknown stack "nope"; the manifest has: app-trigger, app-network/,
+    );
   });
 });

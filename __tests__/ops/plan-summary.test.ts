@@ -24,23 +24,35 @@ describe('summarizePlan', () => {
       replacePaths: ['architectures'],
       reason: 'replace_because_cannot_update',
     });
-    expect(plan.resources.find((r) => r.address === 'aws_lambda_function.trigger')!.createBeforeDestroy).toBeUndefined();
-    expect(plan.resources.find((r) => r.address === 'aws_cloudwatch_event_rule.pull_request')!.createBeforeDestroy).toBe(true);
+    expect(
+      plan.resources.find((r) => r.address === 'aws_lambda_function.trigger')!.createBeforeDestroy,
+    ).toBeUndefined();
+    expect(
+      plan.resources.find((r) => r.address === 'aws_cloudwatch_event_rule.pull_request')!.createBeforeDestroy,
+    ).toBe(true);
   });
 
   it('tags IAM, security group and inline resource policy changes', () => {
     const update = summarizePlan('platform', load('update.json'), 'x');
-    expect(update.resources.find((r) => r.type === 'aws_iam_role_policy')).toMatchObject({ categories: ['iam'], changedPaths: ['policy.Statement[0].Action[1]'] });
+    expect(update.resources.find((r) => r.type === 'aws_iam_role_policy')).toMatchObject({
+      categories: ['iam'],
+      changedPaths: ['policy.Statement[0].Action[1]'],
+    });
     expect(update.resources.find((r) => r.type === 'aws_ecs_cluster')!.categories).toEqual([]);
     expect(update.driftedOutside).toBe(1);
     const create = summarizePlan('net', load('create.json'), 'x');
-    expect(create.resources.find((r) => r.type === 'aws_vpc_security_group_egress_rule')!.categories).toEqual(['security-group']);
+    expect(create.resources.find((r) => r.type === 'aws_vpc_security_group_egress_rule')!.categories).toEqual([
+      'security-group',
+    ]);
     const replace = summarizePlan('trigger', load('replace.json'), 'x');
     expect(replace.resources.find((r) => r.address === 'aws_sqs_queue.dlq')!.categories).toEqual(['resource-policy']);
   });
 
   it('puts destructive changes first, then security-relevant ones', () => {
-    const items = attentionItems([summarizePlan('platform', load('update.json'), 'x'), summarizePlan('trigger', load('replace.json'), 'x')]);
+    const items = attentionItems([
+      summarizePlan('platform', load('update.json'), 'x'),
+      summarizePlan('trigger', load('replace.json'), 'x'),
+    ]);
     expect(items.map((i) => `${i.stack} ${i.address}`)).toEqual([
       'trigger aws_lambda_function.trigger',
       'trigger aws_sqs_queue.legacy_dlq',

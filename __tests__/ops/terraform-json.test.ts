@@ -12,14 +12,18 @@ describe('plan JSON format', () => {
     expect(classifyActions(['delete'], 'x')).toBe('delete');
     expect(classifyActions(['delete', 'create'], 'x')).toBe('replace');
     expect(classifyActions(['create', 'delete'], 'x')).toBe('replace');
-    expect(() => classifyActions(['explode'], 'stack: aws_x.y')).toThrow('stack: aws_x.y: unknown action list [explode]');
+    expect(() => classifyActions(['explode'], 'stack: aws_x.y')).toThrow(
+      'stack: aws_x.y: unknown action list [explode]',
+    );
   });
 
   it('accepts format 1.x only and checks the shape it relies on', () => {
     expect(parsePlanJson('{"format_version":"1.2"}', 'p').format_version).toBe('1.2');
     expect(() => parsePlanJson('{"format_version":"2.0"}', 'p')).toThrow(PlanFormatError);
     expect(() => parsePlanJson('not json', 'p')).toThrow('p: not JSON');
-    expect(() => parsePlanJson('{"format_version":"1.2","resource_changes":[{"address":"a"}]}', 'p')).toThrow(/without address\/type/);
+    expect(() => parsePlanJson('{"format_version":"1.2","resource_changes":[{"address":"a"}]}', 'p')).toThrow(
+      /without address\/type/,
+    );
   });
 
   it('formats attribute paths like Terraform addresses', () => {
@@ -30,7 +34,11 @@ describe('plan JSON format', () => {
 
 describe('diffAttributes', () => {
   it('lists the changed leaves with values', () => {
-    const changes = diffAttributes({ actions: ['update'], before: { a: 1, tags: { x: 'old' } }, after: { a: 1, tags: { x: 'new', y: 'added' } } });
+    const changes = diffAttributes({
+      actions: ['update'],
+      before: { a: 1, tags: { x: 'old' } },
+      after: { a: 1, tags: { x: 'new', y: 'added' } },
+    });
     expect(changes).toEqual([
       { path: 'tags.x', sensitive: false, before: '"old"', after: '"new"' },
       { path: 'tags.y', sensitive: false, before: 'null', after: '"added"' },
@@ -39,8 +47,14 @@ describe('diffAttributes', () => {
 
   it('diffs inside JSON documents held in string attributes (policies)', () => {
     const policy = (actions: string[]) => JSON.stringify({ Statement: [{ Effect: 'Allow', Action: actions }] });
-    const changes = diffAttributes({ actions: ['update'], before: { policy: policy(['s3:GetObject']) }, after: { policy: policy(['s3:GetObject', 's3:*']) } });
-    expect(changes).toEqual([{ path: 'policy.Statement[0].Action[1]', sensitive: false, before: 'null', after: '"s3:*"' }]);
+    const changes = diffAttributes({
+      actions: ['update'],
+      before: { policy: policy(['s3:GetObject']) },
+      after: { policy: policy(['s3:GetObject', 's3:*']) },
+    });
+    expect(changes).toEqual([
+      { path: 'policy.Statement[0].Action[1]', sensitive: false, before: 'null', after: '"s3:*"' },
+    ]);
   });
 
   it('never gives values of sensitive or secret-named attributes, nor descends into them', () => {
@@ -61,7 +75,12 @@ describe('diffAttributes', () => {
 
   it('masks credential shapes in shown values and reports unknown-after-apply paths', () => {
     const keyId = fakeAccessKeyId();
-    const [change, unknown] = diffAttributes({ actions: ['update'], before: { note: '' }, after: { note: `key ${keyId}` }, after_unknown: { arn: true } });
+    const [change, unknown] = diffAttributes({
+      actions: ['update'],
+      before: { note: '' },
+      after: { note: `key ${keyId}` },
+      after_unknown: { arn: true },
+    });
     expect(change!.after).toBe(`"key ${keyId.slice(0, 4)}************${keyId.slice(-4)}"`);
     expect(unknown).toEqual({ path: 'arn', sensitive: false, unknown: true });
   });

@@ -15,17 +15,23 @@ describe('.github/workflows', () => {
     expect(files.sort()).toEqual(['nightly-drift.yml', 'pull-request.yml', 'release.yml']);
   });
 
-  it('passes actionlint', () => {
-    const actionlint = ensureActionlint();
-    const result = spawnSync(actionlint, ['-no-color', ...files.map((f) => join(DIR, f))], { encoding: 'utf8' });
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  }, 15 * 60_000);
+  it(
+    'passes actionlint',
+    () => {
+      const actionlint = ensureActionlint();
+      const result = spawnSync(actionlint, ['-no-color', ...files.map((f) => join(DIR, f))], { encoding: 'utf8' });
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+    15 * 60_000,
+  );
 
   it('pins every action by full commit SHA with a version comment, the same SHA everywhere', () => {
     const pins = new Map<string, Set<string>>();
     for (const file of files) {
-      for (const line of read(file).split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l))) {
+      for (const line of read(file)
+        .split('\n')
+        .filter((l) => /^\s*(-\s+)?uses:/.test(l))) {
         const match = /uses:\s+([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*$/.exec(line);
         expect({ file, line, pinned: Boolean(match) }).toEqual({ file, line, pinned: true });
         if (match) pins.set(match[1]!, (pins.get(match[1]!) ?? new Set()).add(match[2]!));
@@ -52,11 +58,15 @@ describe('.github/workflows', () => {
       for (const [, name] of read(file).matchAll(/npm run (?:--silent )?([\w:-]+)/g)) expect(scripts).toContain(name);
     }
     const pr = read('pull-request.yml');
-    expect(pr).toMatch(/npm ci[\s\S]*npm test[\s\S]*npm run synth[\s\S]*pip install checkov[\s\S]*npm run plan[\s\S]*cdktf\.out\/plans\/summary\.txt/);
-    expect(pr).toContain("if: github.event.pull_request.head.repo.full_name == github.repository");
+    expect(pr).toMatch(
+      /npm ci[\s\S]*npm test[\s\S]*npm run synth[\s\S]*pip install checkov[\s\S]*npm run plan[\s\S]*cdktf\.out\/plans\/summary\.txt/,
+    );
+    expect(pr).toContain('if: github.event.pull_request.head.repo.full_name == github.repository');
     const drift = read('nightly-drift.yml');
     expect(drift).toContain("if: steps.drift.outputs.exit-code == '2'");
     expect(drift).toContain("labels: 'drift'");
-    expect(read('release.yml')).toMatch(/npm run --silent image -- "\$\{args\[@\]\}" --json > image\.json[\s\S]*GITHUB_STEP_SUMMARY[\s\S]*upload-artifact/);
+    expect(read('release.yml')).toMatch(
+      /npm run --silent image -- "\$\{args\[@\]\}" --json > image\.json[\s\S]*GITHUB_STEP_SUMMARY[\s\S]*upload-artifact/,
+    );
   });
 });

@@ -32,12 +32,16 @@ export function readBackend(stack: StackEntry): StackBackend {
 export function findBootstrapStack(backends: readonly StackBackend[], wanted?: string): StackBackend {
   if (wanted !== undefined) {
     const found = backends.find((b) => b.stack === wanted);
-    if (!found) throw new UsageError(`unknown stack "${wanted}"; the manifest has: ${backends.map((b) => b.stack).join(', ')}`);
+    if (!found)
+      throw new UsageError(`unknown stack "${wanted}"; the manifest has: ${backends.map((b) => b.stack).join(', ')}`);
     return found;
   }
   const candidates = backends.filter((b) => b.type !== 's3');
   if (candidates.length === 1) return candidates[0]!;
-  const what = candidates.length === 0 ? 'every stack uses the S3 backend' : `several stacks have no S3 backend (${candidates.map((c) => c.stack).join(', ')})`;
+  const what =
+    candidates.length === 0
+      ? 'every stack uses the S3 backend'
+      : `several stacks have no S3 backend (${candidates.map((c) => c.stack).join(', ')})`;
   throw new UsageError(`cannot tell which stack is the state bootstrap: ${what}; pass --stack NAME`);
 }
 
@@ -54,7 +58,8 @@ export interface BackendSettings {
 function commonKeyPrefix(keys: string[]): string | undefined {
   if (keys.length === 0) return undefined;
   let prefix = keys[0]!.slice(0, keys[0]!.lastIndexOf('/') + 1);
-  for (const key of keys) while (!key.startsWith(prefix)) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1);
+  for (const key of keys)
+    while (!key.startsWith(prefix)) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1);
   return prefix;
 }
 
@@ -82,7 +87,9 @@ export type TerraformOutputs = Record<string, { value?: unknown; sensitive?: boo
 /** Output names are the stack author's choice: match them by what they say they hold. */
 export function settingsFromOutputs(outputs: TerraformOutputs): BackendSettings {
   const find = (pattern: RegExp, exclude?: RegExp) => {
-    const entry = Object.entries(outputs).find(([name, o]) => pattern.test(name) && !exclude?.test(name) && !o.sensitive && o.value !== undefined);
+    const entry = Object.entries(outputs).find(
+      ([name, o]) => pattern.test(name) && !exclude?.test(name) && !o.sensitive && o.value !== undefined,
+    );
     return entry?.[1].value;
   };
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

@@ -82,7 +82,10 @@ export async function loadStacks(io: CliIo, options: LoadOptions): Promise<Stack
     io.stderr('synthesizing stacks (npx cdktf synth) …');
     // cdktf creates only the last directory of --output; a nested --cdktf-out would fail in the app.
     mkdirSync(cdktfOut, { recursive: true });
-    await runChecked(io.runner, 'npx', ['cdktf', 'synth', '--output', cdktfOut], { cwd: io.cwd, env: { ...io.env, CHECKPOINT_DISABLE: '1' } });
+    await runChecked(io.runner, 'npx', ['cdktf', 'synth', '--output', cdktfOut], {
+      cwd: io.cwd,
+      env: { ...io.env, CHECKPOINT_DISABLE: '1' },
+    });
   }
   const stacks = selectStacks(readManifest(cdktfOut), options.stacks ?? []);
   io.stderr(`stacks in dependency order: ${stacks.map((s) => s.name).join(' -> ')}`);
@@ -90,7 +93,11 @@ export async function loadStacks(io: CliIo, options: LoadOptions): Promise<Stack
 }
 
 /** Runs `fn` for each stack in order; a failure is recorded and the loop goes on. */
-export async function forEachStack<T>(io: CliIo, stacks: readonly StackEntry[], fn: (stack: StackEntry) => Promise<T>): Promise<Outcome<T>[]> {
+export async function forEachStack<T>(
+  io: CliIo,
+  stacks: readonly StackEntry[],
+  fn: (stack: StackEntry) => Promise<T>,
+): Promise<Outcome<T>[]> {
   const outcomes: Outcome<T>[] = [];
   for (const stack of stacks) {
     io.stderr(`[${stack.name}] …`);

@@ -11,13 +11,15 @@ export interface Repository {
   ecrRegion?: string;
 }
 
-const REPOSITORY = /^([a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?)\/([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)$/;
+const REPOSITORY =
+  /^([a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?)\/([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)$/;
 const ECR_HOST = /^\d{12}\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 export function parseRepository(value: string | undefined): Repository {
-  if (!value) throw new UsageError('--repository is required (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/leakscan)');
+  if (!value)
+    throw new UsageError('--repository is required (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/leakscan)');
   const match = REPOSITORY.exec(value);
   if (!match) {
     throw new UsageError(
@@ -31,21 +33,28 @@ export function parseRepository(value: string | undefined): Repository {
 }
 
 export function parsePlatforms(value: string): string[] {
-  const platforms = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const platforms = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const bad = platforms.filter((p) => !(SUPPORTED_PLATFORMS as readonly string[]).includes(p));
   if (platforms.length === 0 || bad.length > 0) {
-    throw new UsageError(`--platforms: expected a comma-separated list of ${SUPPORTED_PLATFORMS.join(', ')}; got "${value}"`);
+    throw new UsageError(
+      `--platforms: expected a comma-separated list of ${SUPPORTED_PLATFORMS.join(', ')}; got "${value}"`,
+    );
   }
   return [...new Set(platforms)];
 }
 
 export function checkTag(tag: string): string {
-  if (!TAG.test(tag)) throw new UsageError(`--tag "${tag}" is not a valid image tag (letters, digits, "_", ".", "-"; at most 128)`);
+  if (!TAG.test(tag))
+    throw new UsageError(`--tag "${tag}" is not a valid image tag (letters, digits, "_", ".", "-"; at most 128)`);
   return tag;
 }
 
 export function checkDigest(digest: string, source: string): string {
   const trimmed = digest.trim();
-  if (!DIGEST.test(trimmed)) throw new OpsError(`${source} did not yield an image digest (got "${trimmed.slice(0, 80)}")`);
+  if (!DIGEST.test(trimmed))
+    throw new OpsError(`${source} did not yield an image digest (got "${trimmed.slice(0, 80)}")`);
   return trimmed;
 }

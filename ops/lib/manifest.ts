@@ -31,12 +31,18 @@ export function readManifest(cdktfOut: string): StackEntry[] {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ManifestError(`cannot read ${path} (run \`npx cdktf synth\` first, or drop --skip-synth)`, { cause: error });
+    throw new ManifestError(`cannot read ${path} (run \`npx cdktf synth\` first, or drop --skip-synth)`, {
+      cause: error,
+    });
   }
   return parseManifest(raw, cdktfOut, path);
 }
 
-export function parseManifest(raw: { stacks?: Record<string, RawStack> }, cdktfOut: string, label = 'manifest'): StackEntry[] {
+export function parseManifest(
+  raw: { stacks?: Record<string, RawStack> },
+  cdktfOut: string,
+  label = 'manifest',
+): StackEntry[] {
   if (!raw.stacks || typeof raw.stacks !== 'object') throw new ManifestError(`${label}: no "stacks" object`);
   const entries = Object.entries(raw.stacks).map(([key, stack]) => {
     const field = (name: keyof RawStack): string => {
@@ -45,7 +51,8 @@ export function parseManifest(raw: { stacks?: Record<string, RawStack> }, cdktfO
       return value;
     };
     const deps = stack.dependencies ?? [];
-    if (!Array.isArray(deps) || deps.some((d) => typeof d !== 'string')) throw new ManifestError(`${label}: stack "${key}" has bad dependencies`);
+    if (!Array.isArray(deps) || deps.some((d) => typeof d !== 'string'))
+      throw new ManifestError(`${label}: stack "${key}" has bad dependencies`);
     return {
       name: typeof stack.name === 'string' ? stack.name : key,
       constructPath: typeof stack.constructPath === 'string' ? stack.constructPath : key,
@@ -97,7 +104,9 @@ export function selectStacks(stacks: readonly StackEntry[], wanted: readonly str
   if (wanted.length === 0) return ordered;
   const unknown = wanted.filter((name) => !stacks.some((s) => s.name === name));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown stack ${unknown.map((n) => `"${n}"`).join(', ')}; the manifest has: ${stacks.map((s) => s.name).join(', ')}`);
+    throw new UsageError(
+      `unknown stack ${unknown.map((n) => `"${n}"`).join(', ')}; the manifest has: ${stacks.map((s) => s.name).join(', ')}`,
+    );
   }
   return ordered.filter((s) => wanted.includes(s.name));
 }

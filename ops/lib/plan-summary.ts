@@ -26,7 +26,10 @@ const CATEGORY_TYPES: [Category, RegExp][] = [
   ['iam', /^aws_iam_/],
   ['security-group', /^aws_(default_)?security_group(_rule)?$|^aws_vpc_security_group_(ingress|egress)_rule$/],
   ['kms', /^aws_kms_/],
-  ['resource-policy', /^aws_(s3_bucket_policy|s3_bucket_public_access_block|s3_bucket_acl|sns_topic_policy|sqs_queue_policy|ecr_repository_policy|lambda_permission|cloudwatch_log_resource_policy)$/],
+  [
+    'resource-policy',
+    /^aws_(s3_bucket_policy|s3_bucket_public_access_block|s3_bucket_acl|sns_topic_policy|sqs_queue_policy|ecr_repository_policy|lambda_permission|cloudwatch_log_resource_policy)$/,
+  ],
 ];
 
 export type CountedKind = Exclude<ActionKind, 'no-op'>;
@@ -65,7 +68,11 @@ export function emptyCounts(): Counts {
 export function categorize(type: string, changedPaths: readonly string[]): Category[] {
   const found = CATEGORY_TYPES.filter(([, pattern]) => pattern.test(type)).map(([category]) => category);
   // Inline resource policies (aws_sns_topic.policy, aws_sqs_queue.policy, …) count as policy changes too.
-  if (found.length === 0 && changedPaths.some((p) => p === 'policy' || p.startsWith('policy.') || p.startsWith('policy['))) found.push('resource-policy');
+  if (
+    found.length === 0 &&
+    changedPaths.some((p) => p === 'policy' || p.startsWith('policy.') || p.startsWith('policy['))
+  )
+    found.push('resource-policy');
   return found;
 }
 
@@ -76,7 +83,8 @@ export function summarizePlan(stack: string, plan: PlanJson, planFile: string): 
     const action = classifyActions(rc.change.actions, `${stack}: ${rc.address}`);
     if (action === 'no-op') continue;
     counts[action]++;
-    const changedPaths = action === 'update' || action === 'replace' ? diffAttributes(rc.change).map((c) => c.path) : [];
+    const changedPaths =
+      action === 'update' || action === 'replace' ? diffAttributes(rc.change).map((c) => c.path) : [];
     resources.push({
       address: rc.address,
       type: rc.type,

@@ -11,7 +11,8 @@ const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*
 const SESSION_TOKEN = /\b(?:IQoJb3JpZ2luX2|FwoGZXIvYXdzE)[A-Za-z0-9/+=]{20,}/g;
 // A 40-character base64 run standing alone; requiring upper, lower and digit-or-symbol keeps
 // lowercase hex (git and content hashes) visible.
-const SECRET_KEY = /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+const SECRET_KEY =
+  /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
 const SECRET_NAME = /(pass(word|phrase)?|secret|token|private_?key|credential|api_?key|auth)/i;
 

@@ -54,7 +54,8 @@ export async function runChecked(
   okCodes: readonly number[] = [0],
 ): Promise<RunResult> {
   const result = await runner(command, args, options);
-  if (!okCodes.includes(result.code)) throw new CommandError(describe(command, args), result.code, tail(result.stderr || result.stdout));
+  if (!okCodes.includes(result.code))
+    throw new CommandError(describe(command, args), result.code, tail(result.stderr || result.stdout));
   return result;
 }
 

@@ -43,7 +43,9 @@ export function parsePlanJson(text: string, label: string): PlanJson {
   const plan = doc as Partial<PlanJson> | null;
   if (!plan || typeof plan !== 'object') throw new PlanFormatError(`${label}: not a JSON object`);
   if (typeof plan.format_version !== 'string' || !/^1\.\d+$/.test(plan.format_version)) {
-    throw new PlanFormatError(`${label}: unsupported format_version ${JSON.stringify(plan.format_version)} (expected 1.x)`);
+    throw new PlanFormatError(
+      `${label}: unsupported format_version ${JSON.stringify(plan.format_version)} (expected 1.x)`,
+    );
   }
   for (const key of ['resource_changes', 'resource_drift'] as const) {
     const list = plan[key];
@@ -169,9 +171,14 @@ export function diffAttributes(change: Change): AttributeChange[] {
       return;
     }
     let [b, a] = [orEmpty(before, after), orEmpty(after, before)];
-    if (!sameShape(b, a)) [b, a] = [orEmpty(parseEmbedded(before), parseEmbedded(after)), orEmpty(parseEmbedded(after), parseEmbedded(before))];
+    if (!sameShape(b, a))
+      [b, a] = [
+        orEmpty(parseEmbedded(before), parseEmbedded(after)),
+        orEmpty(parseEmbedded(after), parseEmbedded(before)),
+      ];
     if (sameShape(b, a)) {
-      for (const key of keysOf(b, a)) walk(child(b, key), child(a, key), child(bs, key), child(as, key), [...path, key]);
+      for (const key of keysOf(b, a))
+        walk(child(b, key), child(a, key), child(bs, key), child(as, key), [...path, key]);
       return;
     }
     out.push({ path: formatPath(path), sensitive: false, before: display(before), after: display(after) });

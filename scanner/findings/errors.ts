@@ -26,8 +26,8 @@ export interface RejectedItem {
   code: string;
 }
 
-/** BatchImportFindings failed or refused some findings. */
-export class SecurityHubImportError extends FindingsError {
+/** A batch API (BatchImportFindings, PutEvents) failed or kept refusing some items. */
+export class RejectedItemsError extends FindingsError {
   constructor(
     message: string,
     readonly rejected: readonly RejectedItem[],
@@ -37,16 +37,11 @@ export class SecurityHubImportError extends FindingsError {
   }
 }
 
+/** BatchImportFindings failed or refused some findings. */
+export class SecurityHubImportError extends RejectedItemsError {}
+
 /** PutEvents failed or kept refusing some entries. */
-export class FindingEventsError extends FindingsError {
-  constructor(
-    message: string,
-    readonly rejected: readonly RejectedItem[],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class FindingEventsError extends RejectedItemsError {}
 
 /** The `cause` of a batch failure: the one call error, all of them, or none when calls only refused items. */
 export function causeOf(errors: readonly unknown[]): { cause?: unknown } | undefined {

@@ -24,24 +24,47 @@ export class AlarmedQueue extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
-    this.alarm = new CloudwatchMetricAlarm(this, 'depth-alarm', {
+    this.alarm = queueAlarm(this, 'depth-alarm', {
+      queueName: this.queue.name,
       alarmName: `${name}-not-empty`,
-      alarmDescription: `Messages in ${name}: events leakscan could not process. Inspect, fix, then redrive or purge.`,
-      namespace: 'AWS/SQS',
+      description: `Messages in ${name}: events leakscan could not process. Inspect, fix, then redrive or purge.`,
       metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: this.queue.name },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
       threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [alarmTopicArn],
-      okActions: [alarmTopicArn],
+      alarmTopicArn,
     });
   }
 
   get arn(): string {
     return this.queue.arn;
   }
+}
+
+export interface QueueAlarmProps {
+  queueName: string;
+  alarmName: string;
+  description: string;
+  /** An `AWS/SQS` metric, alarmed on its 5-minute maximum above `threshold`. */
+  metricName: 'ApproximateNumberOfMessagesVisible' | 'ApproximateAgeOfOldestMessage';
+  threshold: number;
+  /** Told when the alarm fires and when it clears. */
+  alarmTopicArn: string;
+}
+
+/** An alarm on one queue metric: missing data (an idle queue) is not an alarm. */
+export function queueAlarm(scope: Construct, id: string, props: QueueAlarmProps): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    alarmName: props.alarmName,
+    alarmDescription: props.description,
+    namespace: 'AWS/SQS',
+    metricName: props.metricName,
+    dimensions: { QueueName: props.queueName },
+    statistic: 'Maximum',
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: props.threshold,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: [props.alarmTopicArn],
+    okActions: [props.alarmTopicArn],
+  });
 }

@@ -8,7 +8,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
-import { AlarmedQueue } from './alarmed-queue';
+import { AlarmedQueue, queueAlarm } from './alarmed-queue';
 
 export interface ScanQueueProps {
   name: string;
@@ -43,22 +43,15 @@ export class ScanQueue extends Construct {
         maxReceiveCount: props.maxReceiveCount,
       }),
     });
-    this.ageAlarm = new CloudwatchMetricAlarm(this, 'age-alarm', {
+    this.ageAlarm = queueAlarm(this, 'age-alarm', {
+      queueName: this.queue.name,
       alarmName: `${name}-backed-up`,
-      alarmDescription:
+      description:
         `Scheduled scans in ${name} have waited over ${OLDEST_MESSAGE_ALARM_SECONDS / 3600} h: ` +
         "check the consumer's logs for throttling or Fargate quota failures.",
-      namespace: 'AWS/SQS',
       metricName: 'ApproximateAgeOfOldestMessage',
-      dimensions: { QueueName: this.queue.name },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
       threshold: OLDEST_MESSAGE_ALARM_SECONDS,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [alarmTopicArn],
-      okActions: [alarmTopicArn],
+      alarmTopicArn,
     });
   }
 

@@ -22,8 +22,10 @@ if (process.env.STUB_FAIL === tool) {
   process.stderr.write(`${tool}: simulated failure\n`);
   process.exit(1);
 }
-if (tool === 'aws' && args.join(' ').startsWith('ecr get-login-password')) process.stdout.write(`${process.env.STUB_ECR_PASSWORD}\n`);
+if (tool === 'aws' && args.join(' ').startsWith('ecr get-login-password'))
+  process.stdout.write(`${process.env.STUB_ECR_PASSWORD}\n`);
 if (tool === 'docker' && args.includes('--metadata-file')) {
   fs.writeFileSync(after('--metadata-file'), JSON.stringify({ 'containerimage.digest': process.env.STUB_DIGEST }));
 }
-if (tool === 'buildah' && args.includes('--digestfile')) fs.writeFileSync(after('--digestfile'), process.env.STUB_DIGEST);
+if (tool === 'buildah' && args.includes('--digestfile'))
+  fs.writeFileSync(after('--digestfile'), process.env.STUB_DIGEST);

@@ -37,7 +37,8 @@ switch (command) {
     fs.writeFileSync(out, JSON.stringify({ fixture: name }));
     const changed = refreshOnly
       ? (doc.resource_drift || []).some(isChange)
-      : (doc.resource_changes || []).some(isChange) || Object.values(doc.output_changes || {}).some((c) => c.actions.join(',') !== 'no-op');
+      : (doc.resource_changes || []).some(isChange) ||
+        Object.values(doc.output_changes || {}).some((c) => c.actions.join(',') !== 'no-op');
     process.stdout.write(changed ? 'Plan: changes.\n' : 'No changes. Your infrastructure matches the configuration.\n');
     process.exit(changed && args.includes('-detailed-exitcode') ? 2 : 0);
     break;
@@ -51,10 +52,14 @@ switch (command) {
   case 'apply': {
     const planFile = args[args.length - 1];
     if (!fs.existsSync(planFile)) fail(`Failed to load "${planFile}" as a plan file`);
-    const kinds = (JSON.parse(fixture(JSON.parse(fs.readFileSync(planFile, 'utf8')).fixture)).resource_changes || []).map((rc) => rc.change.actions.join(','));
+    const kinds = (
+      JSON.parse(fixture(JSON.parse(fs.readFileSync(planFile, 'utf8')).fixture)).resource_changes || []
+    ).map((rc) => rc.change.actions.join(','));
     const count = (...names) => kinds.filter((k) => names.includes(k)).length;
     const replaced = count('delete,create', 'create,delete');
-    process.stdout.write(`\nApply complete! Resources: ${count('create') + replaced} added, ${count('update')} changed, ${count('delete') + replaced} destroyed.\n`);
+    process.stdout.write(
+      `\nApply complete! Resources: ${count('create') + replaced} added, ${count('update')} changed, ${count('delete') + replaced} destroyed.\n`,
+    );
     break;
   }
   case 'output':

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 const SOURCE = join(__dirname, 'sarif-validate');
 const GO_BIN = join(resolve(__dirname, '..', '..', '..'), '.cache', 'go-bin');
 const SCHEMA_MODULE = 'github.com/owenrumney/go-sarif/v3';
-export const OASIS_SCHEMA_ID = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const OASIS_SCHEMA_ID =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 /** Returns the schema violations in `file`, one line each (`file: path.to.field: what is wrong`); none when valid. */
 export type SarifValidator = (file: string) => string[];
@@ -20,10 +21,19 @@ export type SarifValidator = (file: string) => string[];
 function go(args: string[], options: { timeout?: number } = {}): string {
   const env = { ...process.env, GOFLAGS: '-buildvcs=false' };
   try {
-    return execFileSync('go', args, { cwd: SOURCE, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
+    return execFileSync('go', args, {
+      cwd: SOURCE,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      ...options,
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('the SARIF schema test needs Go ≥ 1.24 on PATH (`go` was not found): it builds its validator from the Go module proxy', { cause: err });
+      throw new Error(
+        'the SARIF schema test needs Go ≥ 1.24 on PATH (`go` was not found): it builds its validator from the Go module proxy',
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -31,11 +41,14 @@ function go(args: string[], options: { timeout?: number } = {}): string {
 
 /** The schema text is go-sarif's `const schema = \`…\``: a raw string literal, so it holds no backquote. */
 function extractSchema(): string {
-  const { Dir } = JSON.parse(go(['mod', 'download', '-json', SCHEMA_MODULE], { timeout: 5 * 60_000 })) as { Dir: string };
+  const { Dir } = JSON.parse(go(['mod', 'download', '-json', SCHEMA_MODULE], { timeout: 5 * 60_000 })) as {
+    Dir: string;
+  };
   const source = readFileSync(join(Dir, 'pkg', 'report', 'v210', 'sarif', 'schema.go'), 'utf8');
   const text = /^const schema = `([^`]*)`/m.exec(source)?.[1];
   const id = text === undefined ? undefined : (JSON.parse(text) as { id?: string }).id;
-  if (id !== OASIS_SCHEMA_ID) throw new Error(`${SCHEMA_MODULE} no longer embeds the OASIS schema ${OASIS_SCHEMA_ID} (found ${String(id)})`);
+  if (id !== OASIS_SCHEMA_ID)
+    throw new Error(`${SCHEMA_MODULE} no longer embeds the OASIS schema ${OASIS_SCHEMA_ID} (found ${String(id)})`);
   return text!;
 }
 
