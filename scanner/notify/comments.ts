@@ -17,7 +17,7 @@ import type { PullRequestScanRequest } from '../../contracts/scan-request';
 import { plural, shownPath } from '../report/shown';
 import { codeSpan, tableCell } from './markdown';
 import { orderFindings } from './message';
-import { KIND_LABELS, place, remediationSteps, shortCommit } from './wording';
+import { KIND_LABELS, place, remediationSteps, shortCommit, verificationText } from './wording';
 
 /** CodeCommit rejects comments over 10,240 characters. */
 export const COMMENT_MAX_CHARS = 10_240;
@@ -110,6 +110,7 @@ export function buildFindingComment(f: Finding): string {
   return [
     `**leakscan: possible ${KIND_LABELS[f.kind]}** (${f.severity})`,
     '',
+    ...(f.verification === 'active' ? [`**${codeSpan(verificationText(f))}**`, ''] : []),
     `${codeSpan(f.masked)} in ${place(f, codeSpan)}${added}. ` +
       `The value is masked here; fingerprint ${codeSpan(f.fingerprint)}.`,
     '',
@@ -120,7 +121,7 @@ export function buildFindingComment(f: Finding): string {
 }
 
 function summaryRow(f: Finding): string {
-  const kind = `${KIND_LABELS[f.kind]} (${f.severity})`;
+  const kind = `${f.verification === 'active' ? '**ACTIVE** ' : ''}${KIND_LABELS[f.kind]} (${f.severity})`;
   return `| ${tableCell(place(f, codeSpan))} | ${kind} | ${tableCell(codeSpan(f.masked))} |`;
 }
 

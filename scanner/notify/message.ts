@@ -22,6 +22,7 @@ import {
   remediationSteps,
   shortCommit,
   type ScanContext,
+  verificationText,
 } from './wording';
 import {
   MAX_LISTED_STATUS_CHANGES,
@@ -39,9 +40,28 @@ export const SUBJECT_MAX_CHARS = 99;
 export const MACHINE_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'] as const;
 export const MACHINE_SCHEMA = 'leakscan.findings/v1';
 
+/** The optional fields a finding carries only when they are set (all masked). */
+const ENRICHMENTS = [
+  'encoding',
+  'accountMasked',
+  'verification',
+  'verifiedAccountMasked',
+  'verifiedArnMasked',
+] as const;
+
 export type PublicFinding = Pick<
   Finding,
-  'kind' | 'ruleId' | 'severity' | 'file' | 'line' | 'column' | 'masked' | 'fingerprint' | 'commit' | 'location'
+  | 'kind'
+  | 'ruleId'
+  | 'severity'
+  | 'file'
+  | 'line'
+  | 'column'
+  | 'masked'
+  | 'fingerprint'
+  | 'commit'
+  | 'location'
+  | (typeof ENRICHMENTS)[number]
 >;
 
 export interface MachinePayload {
@@ -91,7 +111,8 @@ export interface FindingsMessage {
 export function publicFinding(f: Finding): PublicFinding {
   const { kind, ruleId, severity, file, line, column, masked, fingerprint, commit, location } = f;
   const shown = { kind, ruleId, severity, file: shownPath(file), line, column, masked, fingerprint };
-  return { ...shown, ...(commit && { commit }), ...(location && { location }) };
+  const enriched = Object.fromEntries(ENRICHMENTS.flatMap((key) => (f[key] === undefined ? [] : [[key, f[key]]])));
+  return { ...shown, ...(commit && { commit }), ...(location && { location }), ...enriched };
 }
 
 /** Most severe first, then by file and line: what gets listed when not everything fits. */
@@ -168,6 +189,8 @@ function findingLines(f: Finding, n: number): string[] {
     `  ${n}. ${KIND_LABELS[f.kind]} [${f.severity}]`,
     `     ${label} ${place(f, plainText)}`,
     `     Value:       ${plainText(f.masked)}`,
+    ...(f.verification ? [`     Key status:  ${plainText(verificationText(f))}`] : []),
+    ...(f.accountMasked ? [`     Account:     ${plainText(f.accountMasked)} (decoded from the key id)`] : []),
     `     Commit:      ${plainText(shortCommit(f.commit))}`,
     `     Fingerprint: ${f.fingerprint}`,
     '',

@@ -23,6 +23,15 @@ export function highestSeverity(findings: readonly Finding[]): Severity | 'none'
   return first ? rest.reduce((top, f) => (bySeverity(f, top) < 0 ? f : top), first).severity : 'none';
 }
 
+/** What `--verify` (STS) said of a key, for e-mail and comments; a live key is what to act on first. */
+export function verificationText(f: Finding): string {
+  if (f.verification === 'active') {
+    const who = f.verifiedArnMasked ?? f.verifiedAccountMasked;
+    return `ACTIVE KEY: AWS accepted it just now${who ? ` (${who})` : ''}. Deactivate it first.`;
+  }
+  return f.verification === 'inactive' ? 'inactive: AWS rejected it (deactivated or deleted)' : 'not verified';
+}
+
 export function shortCommit(commit: string | undefined): string {
   return commit ? commit.slice(0, 12) : 'unknown';
 }

@@ -281,3 +281,16 @@ describe('comment text', () => {
     expect(findingKey(f)).toMatch(/^finding [0-9a-f]+ sha256-[0-9a-f]{64}$/);
   });
 });
+
+describe('a key --verify found active', () => {
+  const live = finding({ verification: 'active', verifiedArnMasked: 'arn:aws:iam::60********08:user/ci' });
+
+  it('says so at the top of its inline comment and marks its summary row', () => {
+    const comment = buildFindingComment(live);
+    expect(comment.split('\n')[2]).toBe(
+      '**`ACTIVE KEY: AWS accepted it just now (arn:aws:iam::60********08:user/ci). Deactivate it first.`**',
+    );
+    expect(buildSummaryComment(PR, [live])).toContain('| **ACTIVE** AWS access key id (critical) |');
+    expect(buildFindingComment(finding())).not.toContain('ACTIVE');
+  });
+});

@@ -9,7 +9,7 @@ import {
 import type { FindingChange } from '../../../scanner/findings';
 import { MAX_LISTED_STATUS_CHANGES } from '../../../scanner/notify/status';
 import type { ScanContext } from '../../../scanner/notify/wording';
-import { finding, report, secretFinding, type RevealedTestFinding } from '../../../testkit/findings';
+import { finding, redacted, report, secretFinding, type RevealedTestFinding } from '../../../testkit/findings';
 import { openRecord, removedRecord } from '../findings/support';
 
 const PR: ScanContext = {
@@ -287,5 +287,34 @@ describe('size limit', () => {
     expect(Buffer.byteLength(small.message) + attributeBytes).toBeGreaterThan(limit - 2 * perFinding);
     const larger = buildFindingsMessage(PR, report(many), { limitBytes: limit + 100_000 });
     expect(larger.listedCount).toBeGreaterThan(small.listedCount);
+  });
+});
+
+describe('verified and enriched findings (--verify, key-id account)', () => {
+  const active = finding({
+    verification: 'active',
+    verifiedArnMasked: 'arn:aws:iam::60********08:user/ci',
+    accountMasked: '60********08',
+  });
+  const inactive = secretFinding({ verification: 'inactive' });
+
+  it('marks a live key in the e-mail, lists it first, and names the decoded account', () => {
+    const message = buildFindingsMessage(PR, report([inactive, active]));
+    const email = parse(message.message).email!;
+    expect(email).toContain('Key status:  ACTIVE KEY: AWS accepted it just now (arn:aws:iam::60********08:user/ci)');
+    expect(email).toContain('Account:     60********08 (decoded from the key id)');
+    expect(email).toContain('Key status:  inactive: AWS rejected it');
+    expect(email.indexOf('ACTIVE KEY')).toBeLessThan(email.indexOf('inactive: AWS rejected it'));
+  });
+
+  it('carries the masked enrichments in the JSON payload, and nothing else new', () => {
+    const payload = JSON.parse(parse(buildFindingsMessage(PR, report([active])).message).sqs!) as MachinePayload;
+    expect(payload.findings[0]).toMatchObject({
+      verification: 'active',
+      verifiedArnMasked: 'arn:aws:iam::60********08:user/ci',
+      accountMasked: '60********08',
+    });
+    const plain = JSON.parse(parse(buildFindingsMessage(PR, report([redacted(finding())])).message).sqs!);
+    expect(Object.keys((plain as MachinePayload).findings[0]!)).not.toContain('verification');
   });
 });
