@@ -71,10 +71,25 @@ export interface PullRequest {
   head: string;
 }
 
+/**
+ * The default branch's commits an incremental scheduled scan covers: what `head` adds on top of `base`,
+ * the head the last scheduled scan recorded. Without `base` (the repository's first scan, or nothing
+ * recorded) every commit reachable from `head`.
+ */
+export interface HistoryRange {
+  base?: string;
+  head: string;
+}
+
 export interface FullScanRequest {
   repository: string;
   /** The repository's default branch, as it is now. */
   mode: 'full';
+  /**
+   * Incremental: the commits since the last scanned head, scanned as history, and `head`'s tree for what is
+   * still there. Absent: only the tree of the default branch's tip (no findings table to remember heads).
+   */
+  history?: HistoryRange;
 }
 export interface PullRequestScanRequest {
   repository: string;
@@ -113,9 +128,9 @@ export interface TaskInput {
 
 /**
  * The task's environment overrides, in this order (the RunTask request, and so its clientToken
- * conflict check, depends on it): common fields, then the pull request's or the push's. A push reuses
- * the commit variables (source = the new head, destination = the old one) so one pair of names means
- * "scan what source adds on top of destination" in both modes.
+ * conflict check, depends on it): common fields, then the pull request's, the push's or the incremental
+ * scan's. A push and an incremental scan reuse the commit variables (source = the new head, destination
+ * = the old one) so one pair of names means "scan what source adds on top of destination" in every mode.
  */
 export function encodeTaskEnv(input: TaskInput): Record<string, string> {
   const { request } = input;
@@ -130,11 +145,13 @@ export function encodeTaskEnv(input: TaskInput): Record<string, string> {
       [TASK_ENV.sourceCommit]: request.pullRequest.head,
       [TASK_ENV.destinationCommit]: request.pullRequest.base,
     }),
-    ...(request.mode === 'push' && {
-      [TASK_ENV.sourceCommit]: request.push.head,
-      ...(request.push.base !== undefined && { [TASK_ENV.destinationCommit]: request.push.base }),
-    }),
+    ...(request.mode === 'push' && rangeEnv(request.push)),
+    ...(request.mode === 'full' && request.history && rangeEnv(request.history)),
   };
+}
+
+function rangeEnv({ base, head }: HistoryRange): Record<string, string> {
+  return { [TASK_ENV.sourceCommit]: head, ...(base !== undefined && { [TASK_ENV.destinationCommit]: base }) };
 }
 
 const modeSchema = z.enum(SCAN_MODES, `must be one of ${SCAN_MODES.join(', ')}`);
@@ -162,15 +179,20 @@ type TaskEnv = Readonly<Record<string, string | undefined>>;
 
 /** The mode's own fields: an unknown mode is checked as a pull request, so one run reports every problem. */
 function decodeModeFields(mode: (typeof SCAN_MODES)[number] | undefined, env: TaskEnv): ModeFields {
-  if (mode === 'full') return { success: true, data: (repository) => ({ repository, mode: 'full' }) };
-  if (mode === 'push') {
+  // A full scan with commits is incremental; a destination alone is checked (and refused) like a push's.
+  const incremental =
+    mode === 'full' && (env[TASK_ENV.sourceCommit] !== undefined || env[TASK_ENV.destinationCommit] !== undefined);
+  if (mode === 'full' && !incremental) return { success: true, data: (repository) => ({ repository, mode: 'full' }) };
+  if (mode === 'full' || mode === 'push') {
     const push = pushSchema.safeParse(env);
     if (!push.success) return { success: false, problems: envIssueList(env, push.error) };
     const base = push.data[TASK_ENV.destinationCommit];
     const head = push.data[TASK_ENV.sourceCommit];
+    const range = base ? { base, head } : { head };
     return {
       success: true,
-      data: (repository) => ({ repository, mode: 'push', push: base ? { base, head } : { head } }),
+      data: (repository) =>
+        mode === 'push' ? { repository, mode, push: range } : { repository, mode, history: range },
     };
   }
   const pr = pullRequestSchema.safeParse(env);

@@ -147,3 +147,18 @@ describe('sarif', () => {
     expect(first.message.text).toContain(maskSecret(id));
   });
 });
+
+describe('enrichments: encoding and the account a key id names', () => {
+  const enriched = finding('aws-access-key-id', id, { encoding: ['base64'], accountMasked: '60********08' });
+  const withEnrichment: ScanReport = { ...report, findings: [enriched] };
+
+  it('are shown, masked, in every format', () => {
+    expect(formatReport(withEnrichment, 'text')).toContain(`  encoded base64  account 60********08  fingerprint`);
+    expect(JSON.parse(formatReport(withEnrichment, 'json')).findings[0]).toMatchObject({
+      encoding: ['base64'],
+      accountMasked: '60********08',
+    });
+    const sarif = JSON.parse(formatReport(withEnrichment, 'sarif'));
+    expect(sarif.runs[0].results[0].properties).toMatchObject({ encoding: ['base64'], account: '60********08' });
+  });
+});

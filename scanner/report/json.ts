@@ -3,7 +3,7 @@ import { shownPath } from './shown';
 
 /**
  * The JSON contract: `{"findings":[{kind,ruleId,severity,file,location?,line,column,masked,fingerprint,commit?,
- * verification?,verifiedAccountMasked?,verifiedArnMasked?}],
+ * encoding?,accountMasked?,verification?,verifiedAccountMasked?,verifiedArnMasked?}],
  * "stats":{…}}`. `file` is masked where it holds a credential; `location` is present only for findings
  * outside file content (a file name, a commit message). JSON escapes every control character itself.
  */
@@ -19,6 +19,9 @@ export function formatJson(report: ScanReport): string {
     masked: f.masked,
     fingerprint: f.fingerprint,
     ...(f.commit ? { commit: f.commit } : {}),
+    // Detection's enrichments: how the value was encoded where it was found, whose account a key id names.
+    ...(f.encoding ? { encoding: f.encoding } : {}),
+    ...(f.accountMasked ? { accountMasked: f.accountMasked } : {}),
     // `--verify` only: STS's answer, and whose key it is when active (masked).
     ...(f.verification ? { verification: f.verification } : {}),
     ...(f.verifiedAccountMasked ? { verifiedAccountMasked: f.verifiedAccountMasked } : {}),

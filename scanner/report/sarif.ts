@@ -112,6 +112,8 @@ function uri(path: string): string {
 function resultProperties(f: Finding) {
   const properties = {
     ...(f.commit ? { commit: f.commit } : {}),
+    ...(f.encoding ? { encoding: f.encoding } : {}),
+    ...(f.accountMasked ? { account: f.accountMasked } : {}),
     ...(f.verification ? { verification: f.verification } : {}),
     ...(f.verifiedArnMasked ? { verifiedArn: f.verifiedArnMasked } : {}),
   };

@@ -31,7 +31,10 @@ function verified(f: Finding): { lead: string; tail: string } {
 function findingLine(f: Finding): string {
   const commit = f.commit ? `  commit ${plainText(f.commit.slice(0, 12))}` : '';
   const { lead, tail } = verified(f);
-  return `${lead}${where(f)}  ${f.kind}  ${plainText(shownValue(f))}  fingerprint ${f.fingerprint}${commit}${tail}`;
+  const account = f.accountMasked ? `  account ${f.accountMasked}` : '';
+  const encoded = f.encoding ? `  encoded ${f.encoding.join('+')}` : '';
+  const value = `${plainText(shownValue(f))}${encoded}${account}`;
+  return `${lead}${where(f)}  ${f.kind}  ${value}  fingerprint ${f.fingerprint}${commit}${tail}`;
 }
 
 /** `in 1 file`, `in 2 files and 1 commit message`: distinct places holding findings, not findings. */
