@@ -13,14 +13,15 @@
  * PR and push modes: a blob-less partial fetch of the two commits, then one batched fetch of the blobs
  * the range's diffs touch (so the engine never lazy-fetches). A new branch (a push without a previous
  * head) is measured against the remote's other branch heads (see fetchNewBranch). Full mode: a depth-1
- * fetch of HEAD.
+ * fetch of HEAD; incremental full mode (a history range) fetches like a push, plus the blobs of the head's
+ * whole tree, scanned as well so the lifecycle still learns what is gone from the head.
  * The repository's scanner settings (`.leakscan.json`, `.leakscan-baseline.json`) are taken from the
  * trusted side, never from the commits scanned: the destination commit of a PR, the previous head of a
  * pushed branch, the default branch for a new one. No change can exclude or baseline its own leak.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cloneUrlSchema, commitIdSchema, type ScanRequest } from '../../contracts/scan-request';
+import { cloneUrlSchema, commitIdSchema, type HistoryRange, type ScanRequest } from '../../contracts/scan-request';
 import { git as runGit, GitTimeoutError, type GitRunOptions } from '../sources/git-runner';
 import { SETTINGS_FILES, type SettingsFiles } from '../repository-settings';
 import type { GitCredentials } from './codecommit-credentials';
@@ -53,6 +54,8 @@ export interface Workspace {
   root: string;
   /** What to hand to the engine; undefined when the remote repository is empty (full mode). */
   scan: ScanTarget | undefined;
+  /** Incremental full mode: the head whose whole tree is scanned too (every blob of it is fetched). */
+  headTree?: string;
   /** Paths (inside the workspace) of the settings files the trusted commit has. */
   settings: SettingsFiles;
   /** Blobs fetched for PR- and push-mode diffs. */
@@ -146,7 +149,7 @@ export async function fetchForScan(options: FetchOptions): Promise<Workspace> {
   // Checked again here (not only in the config reader): this is where the values meet git.
   if (!cloneUrlSchema.safeParse(options.cloneUrl).success)
     throw new CloneError('refusing clone URL: not an https:// or file:/// URL of the allowed form');
-  const range = target.mode === 'pr' ? target.pullRequest : target.mode === 'push' ? target.push : undefined;
+  const range = target.mode === 'pr' ? target.pullRequest : target.mode === 'push' ? target.push : target.history;
   const commits = range ? [range.head, ...(range.base === undefined ? [] : [range.base])] : [];
   if (!commits.every((id) => commitIdSchema.safeParse(id).success))
     throw new CloneError('refusing commit: not a 40-character hex commit id');
@@ -165,6 +168,9 @@ export async function fetchForScan(options: FetchOptions): Promise<Workspace> {
     await git(['init', '--quiet']);
     await writeFile(join(root, '.git', 'config'), repositoryConfig(options.cloneUrl, range !== undefined));
     if (!range) return await fetchFull(git, root, workspace, cleanup);
+    if (target.mode === 'full') {
+      return { root, ...(await completeRange(git, workspace, await fetchHistory(git, range), range.head)), cleanup };
+    }
     const fetched = range.base
       ? await fetchRange(git, { base: range.base, head: range.head })
       : await fetchNewBranch(git, range.head);
@@ -235,6 +241,27 @@ async function fetchRange(git: Git, range: { base: string; head: string }): Prom
 }
 
 /**
+ * An incremental scheduled scan: the default branch's commits since the last scanned head, with that
+ * head's settings. Its whole history on a first scan, or when the last scanned head is no longer in the
+ * repository (the branch was rewritten): the range would not exist, and scanning everything once beats
+ * failing every night. The settings then come from the head, as in a plain full scan.
+ */
+async function fetchHistory(git: Git, { base, head }: HistoryRange): Promise<FetchedRange> {
+  await fetchCommits(git, base ? [base, head] : [head]);
+  const known = base !== undefined && (await hasCommit(git, base));
+  return { range: { base: known ? base : await boundaryCommit(git, []), head }, trusted: known ? base : head };
+}
+
+async function hasCommit(git: Git, id: string): Promise<boolean> {
+  try {
+    await git(['cat-file', '-e', '--end-of-options', `${id}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A new branch has no previous head: it adds whatever none of the remote's other branch heads reaches.
  * The scanner reads one range, `base..head` (head minus all base reaches), so the base is a local commit
  * whose parents are those heads. Heads that already contain `head` are not among them: the branch itself,
@@ -274,11 +301,15 @@ async function boundaryCommit(git: Git, parents: readonly string[]): Promise<str
   return commit.toString('latin1').trim();
 }
 
-/** The blobs of the range's diffs (and the trusted settings), fetched in one batch; the settings written out. */
+/**
+ * The blobs of the range's diffs, the trusted settings and `headTree`'s files (when given), fetched in one
+ * batch; the settings written out.
+ */
 async function completeRange(
   git: Git,
   workspace: string,
   { range, trusted }: FetchedRange,
+  headTree?: string,
 ): Promise<Omit<Workspace, 'root' | 'cleanup'>> {
   const rawLog = await git([
     'log',
@@ -293,7 +324,9 @@ async function completeRange(
     Promise.reject(new CloneError('the commits to scan are not in the repository', { cause: error })),
   );
   const settings = trusted ? await settingsBlobs(git, trusted) : {};
-  const blobs = [...new Set([...blobsInRawLog(rawLog.toString('latin1')), ...Object.values(settings)])];
+  const treeBlobs =
+    headTree === undefined ? [] : blobsInTree(await git(['ls-tree', '-r', '-z', '--end-of-options', headTree]));
+  const blobs = [...new Set([...blobsInRawLog(rawLog.toString('latin1')), ...Object.values(settings), ...treeBlobs])];
   if (blobs.length > 0) {
     // The same request git's own lazy fetch makes, batched: one round trip for all the diffs' blobs.
     await git([...COMMON_FETCH, '--no-write-fetch-head', '--stdin', '--', REMOTE], {
@@ -301,7 +334,21 @@ async function completeRange(
       config: ['fetch.negotiationAlgorithm=noop'],
     });
   }
-  return { scan: { diff: range }, settings: await writeSettings(git, workspace, settings), blobsFetched: blobs.length };
+  return {
+    scan: { diff: range },
+    ...(headTree !== undefined && { headTree }),
+    settings: await writeSettings(git, workspace, settings),
+    blobsFetched: blobs.length,
+  };
+}
+
+/** Blob ids of a `git ls-tree -r -z` listing (`<mode> <type> <id>\t<path>` entries; gitlinks are `commit`). */
+function blobsInTree(listing: Buffer): string[] {
+  return listing
+    .toString('latin1')
+    .split('\0')
+    .filter((entry) => entry.split(' ')[1] === 'blob')
+    .map((entry) => entry.split(' ')[2]!.split('\t')[0]!);
 }
 
 /**
