@@ -31,9 +31,9 @@ function verified(f: Finding): { lead: string; tail: string } {
 function findingLine(f: Finding): string {
   const commit = f.commit ? `  commit ${plainText(f.commit.slice(0, 12))}` : '';
   const { lead, tail } = verified(f);
-  const account = f.accountMasked ? `  account ${f.accountMasked}` : '';
+  // The key id's account stays in JSON and SARIF: one line per finding keeps its fixed columns.
   const encoded = f.encoding ? `  encoded ${f.encoding.join('+')}` : '';
-  const value = `${plainText(shownValue(f))}${encoded}${account}`;
+  const value = `${plainText(shownValue(f))}${encoded}`;
   return `${lead}${where(f)}  ${f.kind}  ${value}  fingerprint ${f.fingerprint}${commit}${tail}`;
 }
 
