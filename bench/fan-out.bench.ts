@@ -13,16 +13,22 @@ const SCENARIOS: Array<[string, Partial<SimulationOptions>]> = [
   ['quota 500 vCPU (2,000 tasks)', { maxRunningTasks: 2000 }],
   ['quota 500 vCPU, concurrency 8', { maxRunningTasks: 2000, maxConcurrency: 8 }],
   ['tick delivered twice, 2% deletes lost', { tickDeliveries: 2, lostDeleteRate: 0.02 }],
+  ['incremental: 1% of heads moved', { movedRate: 0.01 }],
 ];
 
-/** Seconds no design could beat: the slowest of the launch rate, the running-task cap and the call rate. */
+/**
+ * Seconds no design could beat: the slowest of the launch rate, the running-task cap and the call rate for
+ * the repositories to scan; for incremental ticks, the head lookups of all of them as well.
+ */
 function lowerBound(o: SimulationOptions): number {
   const perSecond = Math.min(
     o.launchesPerSecond,
     o.maxRunningTasks / o.scanSeconds,
     (o.maxConcurrency * 1000) / o.runTaskLatencyMs,
   );
-  return o.repositories / perSecond;
+  if (o.movedRate === undefined) return o.repositories / perSecond;
+  const lookups = (o.repositories * o.headLookupMs) / 1000 / o.maxConcurrency;
+  return Math.max(lookups, (o.repositories * o.movedRate) / perSecond);
 }
 
 const minutes = (seconds: number): string => `${(seconds / 60).toFixed(1)} min`;
@@ -49,7 +55,7 @@ export async function run(): Promise<void> {
         name,
         String(r.tasksStarted),
         String(r.scannedOnce),
-        String(r.lost),
+        String(r.lost + r.scannedUnchanged),
         String(r.deadLettered),
         minutes(r.drainSeconds),
         minutes(lowerBound({ ...o, ...overrides })),

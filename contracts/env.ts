@@ -60,6 +60,12 @@ export const LAMBDA_ENV = {
   rejectedEventQueueUrl: 'LEAKSCAN_REJECTED_EVENT_QUEUE_URL',
   /** SQS queue of scheduled scans: the schedule tick sends one message per repository, the consumer starts them. */
   scanQueueUrl: 'LEAKSCAN_SCAN_QUEUE_URL',
+  /**
+   * The findings table's name (contracts/scanned-head.ts): the consumer starts a scheduled scan only when the
+   * default branch moved since the last one, and scans only the commits since. Empty: no findings table,
+   * every tick scans every repository's tip.
+   */
+  findingsTableName: 'LEAKSCAN_FINDINGS_TABLE_NAME',
 } as const;
 
 export const DEFAULT_CLONE_URL_TEMPLATE = 'https://git-codecommit.{region}.amazonaws.com/v1/repos/{repository}';

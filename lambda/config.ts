@@ -28,6 +28,8 @@ export interface LambdaConfig {
   notifyClean: boolean;
   rejectedEventQueueUrl: string;
   scanQueueUrl: string;
+  /** The findings table, whose scanned-head items make scheduled scans incremental; absent: none. */
+  findingsTableName?: string;
 }
 
 type Key = keyof typeof LAMBDA_ENV;
@@ -39,6 +41,7 @@ const DEFAULTS: Partial<Record<Key, string>> = {
   watchedRepositories: '',
   cloneUrlTemplate: DEFAULT_CLONE_URL_TEMPLATE,
   notifyClean: 'false',
+  findingsTableName: '',
 };
 
 function splitList(value: string): string[] {
@@ -77,6 +80,10 @@ const lambdaEnvSchema = z.object({
   [LAMBDA_ENV.notifyClean]: z.enum(['true', 'false'], 'must be "true" or "false"'),
   [LAMBDA_ENV.rejectedEventQueueUrl]: queueUrlSchema,
   [LAMBDA_ENV.scanQueueUrl]: queueUrlSchema,
+  [LAMBDA_ENV.findingsTableName]: z.union([
+    z.literal(''),
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
+  ]),
 });
 
 export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
@@ -101,6 +108,7 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaCo
     notifyClean: value[LAMBDA_ENV.notifyClean] === 'true',
     rejectedEventQueueUrl: value[LAMBDA_ENV.rejectedEventQueueUrl],
     scanQueueUrl: value[LAMBDA_ENV.scanQueueUrl],
+    ...(value[LAMBDA_ENV.findingsTableName] !== '' && { findingsTableName: value[LAMBDA_ENV.findingsTableName] }),
   };
 }
 

@@ -10,6 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLogger } from '../contracts/log';
 import { createHandler } from './app';
 import { readLambdaConfig, readLogLevel } from './config';
+import type { HeadSource } from './scan-queue';
 import { createScanQueueConsumer } from './scan-queue-consumer';
 
 const config = readLambdaConfig();
@@ -18,6 +19,12 @@ const log = createLogger({ service: 'leakscan-trigger' }, { level: readLogLevel(
 // slows down when ECS throttles instead of burning its retries.
 const ecs = new ECSClient({ retryMode: 'adaptive', maxAttempts: 6 });
 const sqs = new SQSClient({});
+
+let heads: HeadSource | undefined;
+async function headSource(tableName: string): Promise<HeadSource> {
+  heads ??= (await import('./heads.js')).createHeadSource(tableName);
+  return heads;
+}
 
 /** The trigger function: EventBridge events (pull requests, pushes, the schedule tick). */
 export const handler = createHandler({
@@ -30,10 +37,18 @@ export const handler = createHandler({
   log,
 });
 
+const { findingsTableName } = config;
 /** The scan-queue consumer function (same bundle, handler `index.consumeScanQueue`): SQS batches. */
 export const consumeScanQueue = createScanQueueConsumer({
   config,
   ecs,
   sqs,
+  // Loaded on first use, like repositories.js: heads.js holds the CodeCommit and DynamoDB clients.
+  ...(findingsTableName && {
+    heads: {
+      current: async (repository) => (await headSource(findingsTableName)).current(repository),
+      scanned: async (repository) => (await headSource(findingsTableName)).scanned(repository),
+    },
+  }),
   log: createLogger({ service: 'leakscan-scan-queue' }, { level: readLogLevel() }),
 });

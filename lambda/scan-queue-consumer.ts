@@ -1,7 +1,8 @@
 /**
  * The scan queue's consumer, invoked by an SQS event source mapping with a small batch. Each message
  * starts one scan task through the same RunTask request (builder and clientToken) as before, so a
- * redelivered message finds its task instead of starting another.
+ * redelivered message finds its task instead of starting another; with a findings table, only when the
+ * repository's default branch moved since its last scan (scheduledLaunch), else the message is done.
  *
  * Backpressure without a scheduler of our own: records are started one at a time, so the mapping's
  * maximum concurrency is the number of RunTask calls in flight. A message whose task did not start is
@@ -18,7 +19,7 @@ import type { LambdaConfig } from './config';
 import { RetryableTaskStartError, TaskStartError } from './errors';
 import { countMetrics } from './metrics';
 import { buildRunTaskInput, startScanTask } from './runtask';
-import { scanLaunch, scanMessageSchema } from './scan-queue';
+import { scanMessageSchema, scheduledLaunch, type HeadSource } from './scan-queue';
 
 /** The part of an SQS event record the consumer reads. */
 export interface ScanQueueRecord {
@@ -42,6 +43,8 @@ export interface ConsumerDependencies {
   ecs: ECSClient;
   sqs: SQSClient;
   log: Logger;
+  /** Where the default-branch heads come from; absent (no findings table): every message starts a task. */
+  heads?: HeadSource;
   /** Jitter source (tests and the simulation pass a seeded one). */
   random?: () => number;
 }
@@ -50,6 +53,8 @@ export interface ConsumerDependencies {
 export interface ConsumerSummary {
   started: number;
   duplicate: number;
+  /** Not started: the default branch has not moved since its last scan (or has no commits). */
+  unchanged: number;
   /** Not started this time: back in the queue after a backoff. */
   retried: number;
   rejected: number;
@@ -64,7 +69,7 @@ export function backoffSeconds(receiveCount: number, random: () => number): numb
   return Math.ceil(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-type Outcome = 'started' | 'duplicate' | 'retried' | 'rejected';
+type Outcome = 'started' | 'duplicate' | 'unchanged' | 'retried' | 'rejected';
 
 async function consumeOne(deps: ConsumerDependencies, log: Logger, record: ScanQueueRecord): Promise<Outcome> {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount);
@@ -89,7 +94,12 @@ async function consumeOne(deps: ConsumerDependencies, log: Logger, record: ScanQ
   }
   const { repository } = parsed.data;
   try {
-    const result = await startScanTask(deps.ecs, buildRunTaskInput(deps.config, scanLaunch(parsed.data)));
+    const launch = await scheduledLaunch(parsed.data, deps.heads);
+    if (!launch) {
+      log.info('scan not needed: the default branch has not moved since its last scan', { repository });
+      return 'unchanged';
+    }
+    const result = await startScanTask(deps.ecs, buildRunTaskInput(deps.config, launch));
     log.info(result.outcome === 'started' ? 'scan task started' : 'scan task already started', {
       repository,
       receiveCount,
@@ -98,7 +108,7 @@ async function consumeOne(deps: ConsumerDependencies, log: Logger, record: ScanQ
     return result.outcome;
   } catch (error) {
     // A permanent failure (failures[] a retry cannot fix) is retried too: it usually needs a deploy, and
-    // the dead-letter queue's alarm says so once maxReceiveCount is used up.
+    // the dead-letter queue's alarm says so once maxReceiveCount is used up. So is a failed head lookup.
     const retryable = error instanceof TaskStartError ? error instanceof RetryableTaskStartError : undefined;
     log.warn('scan task not started: the message returns after a backoff', {
       repository,
@@ -135,7 +145,7 @@ export function createScanQueueConsumer(
 ): (event: ScanQueueEvent, context?: { awsRequestId: string }) => Promise<BatchResponse> {
   return async function consume(event, context) {
     const log = deps.log.child({ requestId: context?.awsRequestId });
-    const summary: ConsumerSummary = { started: 0, duplicate: 0, retried: 0, rejected: 0 };
+    const summary: ConsumerSummary = { started: 0, duplicate: 0, unchanged: 0, retried: 0, rejected: 0 };
     const retries: ScanQueueRecord[] = [];
     try {
       // One at a time on purpose: the mapping's maximum concurrency then bounds the RunTask calls in flight.

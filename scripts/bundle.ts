@@ -24,8 +24,8 @@ const common: BuildOptions = {
 };
 
 /**
- * The trigger Lambda: dist/lambda/index.js exporting `handler`, and repositories.js beside it. Returns
- * the output directory, which holds exactly these two files.
+ * The trigger Lambda: dist/lambda/index.js exporting `handler` and `consumeScanQueue`, and repositories.js
+ * and heads.js beside it. Returns the output directory, which holds exactly these three files.
  */
 export function bundleLambda(outdir = join(ROOT, 'dist', 'lambda')): string {
   // The directory is the deployment package (the trigger stack zips all of it): nothing from an
@@ -33,12 +33,16 @@ export function bundleLambda(outdir = join(ROOT, 'dist', 'lambda')): string {
   rmSync(outdir, { recursive: true, force: true });
   buildSync({
     ...common,
-    entryPoints: { index: join(ROOT, 'lambda', 'handler.ts'), repositories: join(ROOT, 'lambda', 'repositories.ts') },
+    entryPoints: {
+      index: join(ROOT, 'lambda', 'handler.ts'),
+      repositories: join(ROOT, 'lambda', 'repositories.ts'),
+      heads: join(ROOT, 'lambda', 'heads.ts'),
+    },
     outdir,
-    // The handler loads lambda/repositories.ts with import() on first use. Inside index.js the CodeCommit
-    // client would load on every cold start; external, the import stays require("./repositories.js"),
-    // which CommonJS resolves against index.js's own directory: the repositories.js entry point above.
-    external: ['./repositories.js'],
+    // The handler loads lambda/repositories.ts (and the consumer lambda/heads.ts) with import() on first use.
+    // Inside index.js their clients would load on every cold start; external, the import stays
+    // require("./repositories.js"), which CommonJS resolves against index.js's own directory: the entry point above.
+    external: ['./repositories.js', './heads.js'],
     // The SDK's ES module builds tree-shake per command; its CommonJS builds are one file a package.
     mainFields: ['module', 'main'],
     // Those builds load node:http lazily with import(), as the handler loads repositories.js; as

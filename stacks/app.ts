@@ -44,6 +44,13 @@ export function buildApp(app: App, config: Config, options: BuildOptions = {}): 
     executionRoleArn: scanner.executionRole.arn,
     findingsTopicArn: notifications.findings.arn,
     opsTopicArn: notifications.ops.arn,
+    ...(platform.findingsTable && {
+      findingsTable: {
+        arn: platform.findingsTable.arn,
+        name: platform.findingsTable.table.name,
+        keyArn: platform.findingsTable.kmsKeyArn,
+      },
+    }),
     lambdaBundleDir: options.lambdaBundleDir ?? bundleLambda(),
   });
   // Every stack keeps its state in the bucket the bootstrap stack creates.

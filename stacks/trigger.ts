@@ -40,6 +40,8 @@ export interface TriggerDeps {
   executionRoleArn: string;
   findingsTopicArn: string;
   opsTopicArn: string;
+  /** The findings table (absent when the lifecycle is off): its scanned-head items make scheduled scans incremental. */
+  findingsTable?: { arn: string; name: string; keyArn: string };
   /** Directory with the bundled handler (scripts/bundle.ts bundleLambda()). */
   lambdaBundleDir: string;
 }
@@ -94,7 +96,7 @@ export class TriggerStack extends LeakscanStack {
       description: 'leakscan scan-queue consumer: starts one scanner task per queued scheduled scan',
       handler: 'consumeScanQueue',
       timeoutSeconds: CONSUMER_TIMEOUT_SECONDS,
-      statements: [...this.runTaskPermissions(deps), this.consumePermission()],
+      statements: [...this.runTaskPermissions(deps), this.consumePermission(), ...this.headPermissions(deps)],
     });
     this.scanQueue.consumeWith({
       functionName: this.consumer.function.functionName,
@@ -120,6 +122,7 @@ export class TriggerStack extends LeakscanStack {
       [LAMBDA_ENV.notifyClean]: String(config.notifications.notifyClean),
       [LAMBDA_ENV.rejectedEventQueueUrl]: this.onFailure.queue.url,
       [LAMBDA_ENV.scanQueueUrl]: this.scanQueue.queue.url,
+      [LAMBDA_ENV.findingsTableName]: deps.findingsTable?.name ?? '',
     };
   }
 
@@ -253,6 +256,42 @@ export class TriggerStack extends LeakscanStack {
       });
     }
     return statements;
+  }
+
+  /**
+   * The consumer's incremental check (lambda/heads.ts): each repository's default-branch head, and its last
+   * scanned head, the only item of the findings table it may read (the attribute conditions keep the masked
+   * findings out of reach). Nothing without a findings table.
+   */
+  private headPermissions({ findingsTable }: TriggerDeps): Statement[] {
+    if (!findingsTable) return [];
+    const watched = this.config.repositories;
+    return [
+      {
+        Sid: 'ReadDefaultBranchHeads',
+        Effect: 'Allow',
+        Action: ['codecommit:GetRepository', 'codecommit:GetBranch'],
+        // No watched list: the account's repositories in this region, nothing wider.
+        Resource: (watched.length > 0 ? watched : ['*']).map((r) => this.arn('codecommit', r)),
+      },
+      {
+        Sid: 'ReadScannedHeads',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: findingsTable.arn,
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['repository', 'fingerprint', 'commit'] },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      },
+      {
+        Sid: 'ReadScannedHeadsKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: findingsTable.keyArn,
+        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${this.config.region}.amazonaws.com` } },
+      },
+    ];
   }
 
   /** The consumer: what an SQS event source mapping needs from the function's role, and the backoff. */

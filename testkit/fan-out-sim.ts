@@ -8,6 +8,8 @@
  * pushes back like the real one: token buckets for RunTask calls and task launches (ThrottlingException),
  * a cap on running tasks (the account's Fargate vCPU quota, failures[]), rare capacity failures, and
  * clientToken idempotency. The SDK's own retries are not simulated: every throttle reaches the consumer.
+ * With `movedRate`, ticks are incremental: a CodeCommit and findings-table stand-in answers the consumer's
+ * head lookups (latency only, no throttling), and only that share of repositories has a moved head.
  */
 import { ECSClient, RunTaskCommand, type RunTaskCommandInput, type RunTaskCommandOutput } from '@aws-sdk/client-ecs';
 import {
@@ -22,6 +24,7 @@ import { TASK_ENV } from '../contracts/env';
 import { createLogger } from '../contracts/log';
 import { createHandler } from '../lambda/app';
 import type { LambdaConfig } from '../lambda/config';
+import type { HeadSource } from '../lambda/scan-queue';
 import { createScanQueueConsumer, type ScanQueueRecord } from '../lambda/scan-queue-consumer';
 
 export interface SimulationOptions {
@@ -44,6 +47,13 @@ export interface SimulationOptions {
   lostDeleteRate: number;
   /** The tick delivered this many times (EventBridge and Lambda retry at least once on some failures). */
   tickDeliveries: number;
+  /**
+   * Incremental ticks: the share of repositories whose default branch moved since their last scan (the
+   * others must start nothing). Unset: no findings table, every repository is scanned.
+   */
+  movedRate?: number;
+  /** Incremental ticks: GetRepository + GetBranch + GetItem for one message. */
+  headLookupMs: number;
   seed: number;
 }
 
@@ -62,6 +72,7 @@ export const DEFAULT_SIMULATION: SimulationOptions = {
   capacityFailureRate: 0.01,
   lostDeleteRate: 0.005,
   tickDeliveries: 1,
+  headLookupMs: 150,
   seed: 1,
 };
 
@@ -69,10 +80,14 @@ export interface SimulationResult {
   repositories: number;
   messagesQueued: number;
   tasksStarted: number;
-  /** Repositories with exactly one task / more than one / none (losses). */
+  /** Repositories whose head moved (all without `movedRate`): each must be scanned exactly once. */
+  moved: number;
+  /** Of those, repositories with exactly one task / more than one / none (losses). */
   scannedOnce: number;
   scannedTwice: number;
   lost: number;
+  /** Repositories whose head did not move but that were scanned anyway (must be 0). */
+  scannedUnchanged: number;
   deadLettered: number;
   runTaskCalls: number;
   throttled: number;
@@ -259,6 +274,20 @@ function simulatedEcs(clock: VirtualClock, options: SimulationOptions, random: (
   return { runTask, startsByRepository };
 }
 
+const SCANNED_HEAD = 'a'.repeat(40);
+const MOVED_HEAD = 'b'.repeat(40);
+
+/** CodeCommit and the findings table: every repository was scanned at one head; the moved ones are past it. */
+function simulatedHeads(clock: VirtualClock, options: SimulationOptions, moved: ReadonlySet<string>): HeadSource {
+  return {
+    current: async (repository) => {
+      await clock.sleep(options.headLookupMs);
+      return moved.has(repository) ? MOVED_HEAD : SCANNED_HEAD;
+    },
+    scanned: async () => SCANNED_HEAD,
+  };
+}
+
 /** The event source mapping: up to maxConcurrency pollers, each invoking the consumer with one batch at a time. */
 async function eventSourceMapping(
   clock: VirtualClock,
@@ -267,12 +296,14 @@ async function eventSourceMapping(
   random: () => number,
   result: SimulationResult,
   tickDone: () => boolean,
+  heads: HeadSource | undefined,
 ): Promise<void> {
   const consume = createScanQueueConsumer({
     config: SIM_CONFIG,
     ecs: new ECSClient({ region: 'us-east-1' }),
     sqs: new SQSClient({ region: 'us-east-1' }),
     log: createLogger({ service: 'leakscan-scan-queue' }, { write: () => undefined }),
+    ...(heads && { heads }),
     random,
   });
   const poller = async (): Promise<void> => {
@@ -308,8 +339,9 @@ export async function simulateTick(overrides: Partial<SimulationOptions> = {}): 
   const clock = new VirtualClock();
   const random = seededRandom(options.seed);
   const result: SimulationResult = {
-    ...{ repositories: options.repositories, messagesQueued: 0, tasksStarted: 0, scannedOnce: 0, scannedTwice: 0 },
-    ...{ lost: 0, deadLettered: 0, runTaskCalls: 0, throttled: 0, quotaFailures: 0, capacityFailures: 0 },
+    ...{ repositories: options.repositories, messagesQueued: 0, tasksStarted: 0, moved: 0, scannedOnce: 0 },
+    ...{ scannedTwice: 0, lost: 0, scannedUnchanged: 0, deadLettered: 0, runTaskCalls: 0, throttled: 0 },
+    ...{ quotaFailures: 0, capacityFailures: 0 },
     ...{ retries: 0, redeliveries: 0, invocations: 0, maxReceiveCount: 0, peakRunningTasks: 0, drainSeconds: 0 },
   };
   const queue = new SimulatedQueue(clock, options);
@@ -330,6 +362,11 @@ export async function simulateTick(overrides: Partial<SimulationOptions> = {}): 
     return { Successful: [], Failed: [] };
   });
   const names = Array.from({ length: options.repositories }, (_, i) => `repo-${String(i).padStart(5, '0')}`);
+  // A random stream of its own: which repositories moved does not change any other draw of the run.
+  const movedDraw = seededRandom(options.seed + 1);
+  const { movedRate } = options;
+  const moved = new Set(names.filter(() => movedRate === undefined || movedDraw() < movedRate));
+  const heads = movedRate === undefined ? undefined : simulatedHeads(clock, options, moved);
   const trigger = createHandler({
     config: SIM_CONFIG,
     ecs: new ECSClient({ region: 'us-east-1' }),
@@ -351,16 +388,20 @@ export async function simulateTick(overrides: Partial<SimulationOptions> = {}): 
     ticked = true;
   })();
   try {
-    await clock.run(Promise.all([ticks, eventSourceMapping(clock, queue, options, random, result, () => ticked)]));
+    await clock.run(
+      Promise.all([ticks, eventSourceMapping(clock, queue, options, random, result, () => ticked, heads)]),
+    );
   } finally {
     ecsMock.restore();
     sqsMock.restore();
   }
   result.drainSeconds = clock.now / 1000;
   result.deadLettered = queue.deadLetters.length;
+  result.moved = moved.size;
   for (const name of names) {
     const starts = ecs.startsByRepository.get(name) ?? 0;
-    if (starts === 0) result.lost += 1;
+    if (!moved.has(name)) result.scannedUnchanged += starts > 0 ? 1 : 0;
+    else if (starts === 0) result.lost += 1;
     else if (starts === 1) result.scannedOnce += 1;
     else result.scannedTwice += 1;
   }

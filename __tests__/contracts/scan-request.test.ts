@@ -32,6 +32,11 @@ const fullInput: TaskInput = {
   notifyClean: true,
 };
 
+function incrementalInput(base: string | undefined): TaskInput {
+  const history = base === undefined ? { head: sha() } : { base, head: sha() };
+  return { ...fullInput, request: { repository: 'infra.tools', mode: 'full', history } };
+}
+
 function problemsOf(env: Record<string, string | undefined>): string[] {
   const decoded = decodeTaskEnv(env);
   if (decoded.success) throw new Error('expected problems');
@@ -44,6 +49,8 @@ describe('scan request ⇄ task environment', () => {
     ['a full scan', fullInput],
     ['a push to an existing branch', pushInput(sha())],
     ['a new branch (no base)', pushInput(undefined)],
+    ['an incremental scheduled scan', incrementalInput(sha())],
+    ['a first scheduled scan (whole history)', incrementalInput(undefined)],
   ])('round-trips %s: request → env → the same request', (_label, input) => {
     expect(decodeTaskEnv(encodeTaskEnv(input))).toEqual({ success: true, data: input });
   });
@@ -83,6 +90,27 @@ describe('scan request ⇄ task environment', () => {
     const created = encodeTaskEnv(pushInput(undefined));
     expect(Object.keys(created)).not.toContain(TASK_ENV.destinationCommit);
     expect(Object.keys(created)).not.toContain(TASK_ENV.pullRequestId);
+  });
+
+  it('encodes an incremental full scan like a push: source = the head, destination = the last scanned head', () => {
+    const base = sha();
+    const input = incrementalInput(base);
+    const head = input.request.mode === 'full' ? input.request.history?.head : undefined;
+    expect(Object.entries(encodeTaskEnv(input)).slice(2)).toEqual([
+      [TASK_ENV.mode, 'full'],
+      [TASK_ENV.findingsTopicArn, fullInput.findingsTopicArn],
+      [TASK_ENV.notifyClean, 'true'],
+      [TASK_ENV.sourceCommit, head],
+      [TASK_ENV.destinationCommit, base],
+    ]);
+  });
+
+  it.each([
+    [TASK_ENV.sourceCommit, 'HEAD', 'must be a 40-character lowercase hex commit id'],
+    [TASK_ENV.sourceCommit, undefined, 'is not set'],
+  ])('rejects an incremental full scan with %s=%j', (name, value, problem) => {
+    const problems = problemsOf({ ...encodeTaskEnv(incrementalInput(sha())), [name]: value });
+    expect(problems).toEqual([`${name}: ${problem}`]);
   });
 
   it.each([

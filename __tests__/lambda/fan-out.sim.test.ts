@@ -25,6 +25,22 @@ it.each([
   expect(result.messagesQueued).toBe(REPOSITORIES * ('tickDeliveries' in overrides ? 2 : 1));
 });
 
+it('starts tasks only for the repositories whose default branch moved (incremental ticks)', async () => {
+  const result = await simulateTick({ repositories: REPOSITORIES, movedRate: 0.01 });
+  // Every repository is still queued (the consumer looks its head up), about 1 % is scanned, each once.
+  expect(result.messagesQueued).toBe(REPOSITORIES);
+  expect(result.moved).toBeGreaterThan(0);
+  expect(result.moved).toBeLessThan(REPOSITORIES * 0.03);
+  expect(result).toMatchObject({
+    tasksStarted: result.moved,
+    scannedOnce: result.moved,
+    scannedTwice: 0,
+    lost: 0,
+    scannedUnchanged: 0,
+    deadLettered: 0,
+  });
+});
+
 it('pushes back on the queue, not on ECS: throttles and quota failures become retries, never losses', async () => {
   const result = await simulateTick({ repositories: REPOSITORIES, maxConcurrency: 20 });
   expect(result.throttled).toBeGreaterThan(0);

@@ -5,6 +5,7 @@
  * configured through LAMBDA_ENV exactly as the trigger stack configures it.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,9 +28,11 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
 import type { TriggerSummary } from '../../lambda/app';
 import type { BatchResponse, ScanQueueEvent } from '../../lambda/scan-queue-consumer';
+import { recordScannedHead } from '../../scanner/findings/scanned-head';
 import { bundleLambda } from '../../scripts/bundle';
 import { startMoto, type MotoServer } from '../../testkit/moto';
 import { prEvent, scheduledEvent } from './support';
@@ -128,24 +131,21 @@ async function recordedRunTaskBodies(): Promise<Array<Record<string, unknown>>> 
 }
 
 /**
- * CodeCommit ListRepositories, one page per array, for the SDK (AWS_ENDPOINT_URL_CODECOMMIT): moto 5.2.5
- * creates and gets repositories but answers ListRepositories with HTTP 500 (NotImplementedError).
+ * A CodeCommit stand-in for the SDK (AWS_ENDPOINT_URL_CODECOMMIT): moto 5.2.5 answers ListRepositories and
+ * GetBranch with HTTP 500 (NotImplementedError). `answer` gets the operation and the request body.
  */
-async function serveListRepositories(
-  pages: string[][],
+async function serveCodeCommit(
+  answer: (operation: string, body: Record<string, string | undefined>) => unknown,
 ): Promise<{ endpoint: string; targets: string[]; close: () => Promise<void> }> {
   const targets: string[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      targets.push(String(request.headers['x-amz-target']));
-      const page = Number((JSON.parse(body || '{}') as { nextToken?: string }).nextToken ?? 0);
-      const next = page + 1 < pages.length ? { nextToken: String(page + 1) } : {};
+      const target = String(request.headers['x-amz-target']);
+      targets.push(target);
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(
-        JSON.stringify({ repositories: (pages[page] ?? []).map((repositoryName) => ({ repositoryName })), ...next }),
-      );
+      response.end(JSON.stringify(answer(target.split('.')[1] ?? '', JSON.parse(body || '{}'))));
     });
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
@@ -156,6 +156,50 @@ async function serveListRepositories(
     close: () => new Promise((closed) => server.close(() => closed())),
   };
 }
+
+/** ListRepositories, one page per array. */
+function serveListRepositories(pages: string[][]): ReturnType<typeof serveCodeCommit> {
+  return serveCodeCommit((_operation, { nextToken }) => {
+    const page = Number(nextToken ?? 0);
+    const next = page + 1 < pages.length ? { nextToken: String(page + 1) } : {};
+    return { repositories: (pages[page] ?? []).map((repositoryName) => ({ repositoryName })), ...next };
+  });
+}
+
+/** What the event source mapping does until the queue is empty: receive, invoke, delete all but the failures. */
+async function drainScanQueue(consume: typeof consumeScanQueue): Promise<number> {
+  let invocations = 0;
+  for (let batch = await receiveScans(); batch.length > 0; batch = await receiveScans()) {
+    invocations += 1;
+    const { batchItemFailures } = await consume({
+      Records: batch.map((m) => ({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body!,
+        attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
+      })),
+    });
+    const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+    await deleteScans(batch.filter((m) => !failed.has(m.MessageId!)));
+  }
+  return invocations;
+}
+
+async function scanQueueDepth(): Promise<string[]> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: scanQueueUrl, AttributeNames: ['All'] }),
+  );
+  return [Attributes.ApproximateNumberOfMessages ?? '', Attributes.ApproximateNumberOfMessagesNotVisible ?? ''];
+}
+
+/** Every scheduled task started so far, by repository. */
+async function scheduledTasks(): Promise<Task[]> {
+  const arns = await allTaskArns();
+  const tasks: Task[] = [];
+  for (let i = 0; i < arns.length; i += 100) tasks.push(...(await describe(arns.slice(i, i + 100))));
+  return tasks.filter((task) => task.startedBy === 'leakscan/scheduled');
+}
+const repositoryOf = (task: Task) => task.tags?.find((tag) => tag.key === 'leakscan:repository')?.value;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -325,34 +369,9 @@ it(
       delete process.env.AWS_ENDPOINT_URL_CODECOMMIT;
       await codecommit.close();
     }
-    // What the event source mapping does: receive, invoke with the batch, delete all but the failures.
-    let invocations = 0;
-    for (let batch = await receiveScans(); batch.length > 0; batch = await receiveScans()) {
-      invocations += 1;
-      const { batchItemFailures } = await consumeScanQueue({
-        Records: batch.map((m) => ({
-          messageId: m.MessageId!,
-          receiptHandle: m.ReceiptHandle!,
-          body: m.Body!,
-          attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
-        })),
-      });
-      const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
-      await deleteScans(batch.filter((m) => !failed.has(m.MessageId!)));
-    }
-    const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: scanQueueUrl, AttributeNames: ['All'] }),
-    );
-    expect([Attributes.ApproximateNumberOfMessages, Attributes.ApproximateNumberOfMessagesNotVisible]).toEqual([
-      '0',
-      '0',
-    ]);
-    const arns = await allTaskArns();
-    const tasks: Task[] = [];
-    for (let i = 0; i < arns.length; i += 100) tasks.push(...(await describe(arns.slice(i, i + 100))));
-    const scanned = tasks
-      .filter((task) => task.startedBy === 'leakscan/scheduled')
-      .map((task) => task.tags?.find((tag) => tag.key === 'leakscan:repository')?.value);
+    const invocations = await drainScanQueue(consumeScanQueue);
+    expect(await scanQueueDepth()).toEqual(['0', '0']);
+    const scanned = (await scheduledTasks()).map(repositoryOf);
     expect(scanned.sort()).toEqual(repositories);
     console.log(`moto tick: 500 repositories queued, ${invocations} consumer invocations, ${scanned.length} tasks`);
   },
@@ -383,3 +402,69 @@ it(
   },
   10 * 60_000,
 );
+
+it('ticks incrementally with a findings table: an unchanged head starts nothing, a new commit one scan of old..new', async () => {
+  const table = 'leakscan-findings';
+  const repository = 'ledger-service';
+  const dynamo = new DynamoDBClient({});
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'repository', AttributeType: 'S' },
+        { AttributeName: 'fingerprint', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'repository', KeyType: 'HASH' },
+        { AttributeName: 'fingerprint', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  const scannedLastNight = randomBytes(20).toString('hex');
+  // What the task wrote after last night's scan, through the task's own writer.
+  await recordScannedHead(dynamo, table, { repository, commit: scannedLastNight, now: new Date() });
+  let head = scannedLastNight;
+  const codecommit = await serveCodeCommit((operation, body) =>
+    operation === 'GetRepository'
+      ? { repositoryMetadata: { repositoryName: body.repositoryName, defaultBranch: 'main' } }
+      : { branch: { branchName: body.branchName, commitId: head } },
+  );
+  // A cold start of the bundle configured with the table (and a watched list: the tick lists nothing).
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_CODECOMMIT: codecommit.endpoint,
+    [LAMBDA_ENV.findingsTableName]: table,
+    [LAMBDA_ENV.watchedRepositories]: repository,
+  });
+  let lambda = {} as typeof import('../../lambda/handler');
+  jest.isolateModules(() => {
+    lambda = require(join(bundleDir, 'index.js')) as typeof import('../../lambda/handler');
+  });
+  const tick = async (time: string) => {
+    await expect(lambda.handler(scheduledEvent(time))).resolves.toMatchObject({ queued: 1 });
+    await drainScanQueue(lambda.consumeScanQueue);
+    expect(await scanQueueDepth()).toEqual(['0', '0']);
+    return (await scheduledTasks()).filter((task) => repositoryOf(task) === repository);
+  };
+  try {
+    await expect(tick('2026-03-08T03:00:00Z')).resolves.toEqual([]);
+    expect(codecommit.targets).toEqual(['CodeCommit_20150413.GetRepository', 'CodeCommit_20150413.GetBranch']);
+
+    head = randomBytes(20).toString('hex');
+    const [task, ...more] = await tick('2026-03-09T03:00:00Z');
+    expect(more).toEqual([]);
+    const environment = Object.fromEntries(
+      (task?.overrides?.containerOverrides?.[0]?.environment ?? []).map((e) => [e.name, e.value]),
+    );
+    expect(environment).toMatchObject({
+      [TASK_ENV.repository]: repository,
+      [TASK_ENV.mode]: 'full',
+      [TASK_ENV.sourceCommit]: head,
+      [TASK_ENV.destinationCommit]: scannedLastNight,
+    });
+  } finally {
+    for (const name of ['AWS_ENDPOINT_URL_CODECOMMIT', LAMBDA_ENV.findingsTableName, LAMBDA_ENV.watchedRepositories])
+      delete process.env[name];
+    await codecommit.close();
+  }
+});

@@ -33,7 +33,7 @@ describe('synth entry point', () => {
     for (const stack of Object.values(manifest.stacks))
       expect(existsSync(join(outdir, stack.synthesizedStackPath))).toBe(true);
     // The trigger's asset is the real esbuild bundle of lambda/handler.ts, zipped, with the lazily loaded
-    // repositories.js that index.js requires from its own directory.
+    // repositories.js and heads.js that index.js requires from its own directory.
     const trigger = JSON.parse(
       readFileSync(join(outdir, manifest.stacks['leakscan-dev-trigger']!.synthesizedStackPath), 'utf8'),
     ) as {
@@ -43,6 +43,7 @@ describe('synth entry point', () => {
     const zip = readFileSync(join(outdir, 'stacks', 'leakscan-dev-trigger', fn!.filename));
     expect(zip.includes('index.js')).toBe(true);
     expect(zip.includes('repositories.js')).toBe(true);
+    expect(zip.includes('heads.js')).toBe(true);
     expect(zip.length).toBeGreaterThan(1000);
   }, 120_000);
 });

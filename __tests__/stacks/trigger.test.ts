@@ -384,3 +384,65 @@ describe('scan queue (scheduled fan-out)', () => {
     expect(sids(trigger)).not.toContain('ConsumeScanQueue');
   });
 });
+
+describe('incremental scheduled scans (the consumer reads default-branch heads)', () => {
+  const headSids = ['ReadDefaultBranchHeads', 'ReadScannedHeads', 'ReadScannedHeadsKey'];
+  const consumerOf = (stack: TfJson) => lambdaStatements(stack, 'scan-queue-consumer');
+  const envOf = (stack: TfJson) =>
+    (only(stack, 'aws_lambda_function', TRIGGER_FUNCTION) as { environment: { variables: Record<string, string> } })
+      .environment.variables;
+
+  it('lets only the consumer read the watched repositories and the scanned-head items of the findings table', () => {
+    const { json } = synthesize(testConfig({ repositories: ['payments-service', 'web'] }));
+    const statements = consumerOf(json.trigger);
+    expect(statements).toContainEqual({
+      Sid: 'ReadDefaultBranchHeads',
+      Effect: 'Allow',
+      Action: ['codecommit:GetRepository', 'codecommit:GetBranch'],
+      Resource: [
+        `arn:aws:codecommit:eu-west-1:${ACCOUNT}:payments-service`,
+        `arn:aws:codecommit:eu-west-1:${ACCOUNT}:web`,
+      ],
+    });
+    const table = expect.stringMatching(/cross-stack-output-aws_dynamodb_tablefindings_table.*arn\}$/);
+    expect(statements).toContainEqual({
+      Sid: 'ReadScannedHeads',
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: table,
+      Condition: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['repository', 'fingerprint', 'commit'] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+      },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'ReadScannedHeadsKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Resource: expect.stringMatching(/cross-stack-output-aws_kms_keyfindings-key.*arn\}$/),
+      Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' } },
+    });
+    const triggerSids = lambdaStatements(json.trigger).map((st) => st.Sid);
+    for (const sid of headSids) expect(triggerSids).not.toContain(sid);
+    expect(envOf(json.trigger)[LAMBDA_ENV.findingsTableName]).toMatch(
+      /cross-stack-output-aws_dynamodb_tablefindings_table.*name\}$/,
+    );
+  });
+
+  it("reads the heads of the account's repositories in this Region when none are watched", () => {
+    const { json } = synthesize(testConfig({ repositories: [] }));
+    expect(consumerOf(json.trigger)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'ReadDefaultBranchHeads',
+        Resource: [`arn:aws:codecommit:eu-west-1:${ACCOUNT}:*`],
+      }),
+    );
+  });
+
+  it('reads nothing without a findings table: every tick scans every tip', () => {
+    const { json } = synthesize(testConfig({ findings: { enabled: false } }));
+    const sids = consumerOf(json.trigger).map((st) => st.Sid);
+    for (const sid of headSids) expect(sids).not.toContain(sid);
+    expect(envOf(json.trigger)[LAMBDA_ENV.findingsTableName]).toBe('');
+  });
+});

@@ -6,3 +6,4 @@ export { createFindingsSinks, FindingsConfigError, readFindingsConfig, type Find
 export { FindingsError } from './errors';
 export type { FindingChange, FindingRecord, FindingStatus, ScanScope, Suppression, Verification } from './record';
 export { recordScan, scopeOf, type FindingsSinks, type RecordedScan, type ScanToRecord } from './record-scan';
+export { recordScannedHead } from './scanned-head';

@@ -15,6 +15,7 @@ import {
   PutCommand,
   type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { SCANNED_HEAD_KEY } from '../../contracts/scanned-head';
 import { mapLimit } from './batch';
 import { FindingsStoreError } from './errors';
 import type { FindingRecord } from './record';
@@ -56,7 +57,10 @@ export class DynamoFindingsStore implements FindingsStore {
         },
       );
       for await (const page of pages) {
-        for (const item of page.Items ?? []) records.set(String(item.fingerprint), item as FindingRecord);
+        for (const item of page.Items ?? []) {
+          // The repository's scanned-head item shares the partition; it is not a finding.
+          if (item.fingerprint !== SCANNED_HEAD_KEY) records.set(String(item.fingerprint), item as FindingRecord);
+        }
       }
     } catch (error) {
       throw new FindingsStoreError(`cannot read the findings of ${repository} from ${this.tableName}`, {

@@ -15,12 +15,21 @@
  * delivered and the PR may simply have been closed or merged since the event.
  */
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { tmpdir } from 'node:os';
 import { NOTHING_SKIPPED, type Finding, type ScanReport } from '../../contracts/finding';
 import { createLogger, describeError, type Logger } from '../../contracts/log';
 import { LeakscanError } from '../errors';
-import { createFindingsSinks, recordScan, scopeOf, type FindingChange, type Verification } from '../findings';
+import {
+  createFindingsSinks,
+  recordScan,
+  recordScannedHead,
+  scopeOf,
+  type FindingChange,
+  type ScanScope,
+  type Verification,
+} from '../findings';
 import { postPullRequestComments, trustedCommentAuthor } from '../notify/comments';
 import { buildFindingsMessage, publicFinding } from '../notify/message';
 import { publishFindings } from '../notify/sns';
@@ -65,7 +74,11 @@ function readConfig(env: NodeJS.ProcessEnv, log: Logger): TaskConfig | undefined
 function runFields(config: TaskConfig): Record<string, string> {
   const { request } = config;
   const { repository, mode } = request;
-  if (mode === 'full') return { repository, mode };
+  if (mode === 'full') {
+    const { history } = request;
+    if (!history) return { repository, mode };
+    return { repository, mode, sourceCommit: history.head, ...(history.base && { destinationCommit: history.base }) };
+  }
   if (mode === 'push') {
     const { base, head } = request.push;
     return { repository, mode, sourceCommit: head, ...(base && { destinationCommit: base }) };
@@ -74,10 +87,22 @@ function runFields(config: TaskConfig): Record<string, string> {
   return { repository, mode, pullRequestId: id, sourceCommit: head, destinationCommit: base };
 }
 
-/** What one scan saw, and of which commit (undefined: the repository is empty). */
+/** One scan as the lifecycle takes it: what it found and what it covered. */
+interface Pass {
+  report: ScanReport;
+  scope: ScanScope;
+}
+
+/** What one run saw: everything found, and the lifecycle's passes (none: the repository is empty). */
 interface Scanned {
   report: ScanReport;
-  head?: string;
+  passes: Pass[];
+}
+
+/** The range's findings, then the head tree's values the range did not add (each value is told once). */
+function mergedReport(range: ScanReport, tree: ScanReport): ScanReport {
+  const known = new Set(range.findings.map((finding) => finding.fingerprint));
+  return { ...range, findings: [...range.findings, ...tree.findings.filter((f) => !known.has(f.fingerprint))] };
 }
 
 function headOf(target: ScanTarget): string {
@@ -111,11 +136,23 @@ async function fetchAndScan(
       empty: workspace.scan === undefined,
       settings: Object.keys(workspace.settings),
     });
-    if (!workspace.scan) return { report: EMPTY_REPORT };
+    if (!workspace.scan) return { report: EMPTY_REPORT, passes: [] };
     const { verify } = config;
-    const target = { root: workspace.root, ...workspace.scan, ...workspace.settings };
-    const report = await scan({ ...target, ...(verify && { verify }), signal });
-    return { report, head: headOf(workspace.scan) };
+    const options = { root: workspace.root, ...workspace.settings, ...(verify && { verify }), signal };
+    const report = await scan({ ...options, ...workspace.scan });
+    const head = headOf(workspace.scan);
+    const { headTree } = workspace;
+    if (headTree === undefined) return { report, passes: [{ report, scope: scopeOf(config.request, head) }] };
+    // Incremental: the range tells what is new (history, not just the tip); only the head's whole tree can
+    // tell what is gone from it (removed-from-head), so it is scanned too and applied after the range.
+    const tree = await scan({ ...options, tree: headTree });
+    return {
+      report: mergedReport(report, tree),
+      passes: [
+        { report, scope: { kind: 'range', head } },
+        { report: tree, scope: scopeOf(config.request, headTree) },
+      ],
+    };
   } finally {
     await workspace.cleanup();
   }
@@ -152,28 +189,56 @@ interface News {
  * Records the scan in the findings lifecycle and returns what it says is news; every finding when the
  * lifecycle is off or recording fails (a repeated e-mail beats a lost one).
  */
-async function recordFindings(config: TaskConfig, { report, head }: Scanned, log: Logger): Promise<News> {
+async function recordFindings(config: TaskConfig, { report, passes }: Scanned, log: Logger): Promise<News> {
   const everything: News = { findings: report.findings, changes: [] };
-  if (!config.findings || head === undefined) return everything;
+  if (!config.findings || passes.length === 0) return everything;
   try {
-    const recorded = await recordScan(createFindingsSinks(config.findings), {
-      repository: config.request.repository,
-      scope: scopeOf(config.request, head),
-      report,
-      verifications: verificationsOf(report.findings),
-    });
-    for (const failure of recorded.failures) log.error('findings-publish-failed', { error: describeError(failure) });
-    log.info('findings-recorded', {
-      written: recorded.written,
-      opened: recorded.changes.filter((c) => c.type === 'opened').length,
-      statusChanged: statusChanges(recorded.changes).length,
-      notifyCount: recorded.notifyFindings.length,
-    });
-    return { findings: recorded.notifyFindings, changes: recorded.changes };
+    const sinks = createFindingsSinks(config.findings);
+    const news: News = { findings: [], changes: [] };
+    for (const pass of passes) {
+      const recorded = await recordScan(sinks, {
+        repository: config.request.repository,
+        scope: pass.scope,
+        report: pass.report,
+        verifications: verificationsOf(pass.report.findings),
+      });
+      for (const failure of recorded.failures) log.error('findings-publish-failed', { error: describeError(failure) });
+      log.info('findings-recorded', {
+        scope: pass.scope.kind,
+        written: recorded.written,
+        opened: recorded.changes.filter((c) => c.type === 'opened').length,
+        statusChanged: statusChanges(recorded.changes).length,
+        notifyCount: recorded.notifyFindings.length,
+      });
+      news.findings.push(...recorded.notifyFindings);
+      news.changes.push(...recorded.changes);
+    }
+    await rememberHead(config, log);
+    return news;
   } catch (error) {
     // Without the store's answer nothing is known to be old: telling everything again beats losing a leak.
     log.error('findings-record-failed', { error: describeError(error) });
     return everything;
+  }
+}
+
+/**
+ * After an incremental scan is recorded: its head, so the next tick scans only what comes after. A failure
+ * is only logged: the findings are recorded, and the next tick scans the same range again, which the
+ * lifecycle reports nothing new for.
+ */
+async function rememberHead({ request, findings }: TaskConfig, log: Logger): Promise<void> {
+  if (request.mode !== 'full' || !request.history || !findings) return;
+  const { head } = request.history;
+  try {
+    await recordScannedHead(new DynamoDBClient({ region: findings.table.region }), findings.table.name, {
+      repository: request.repository,
+      commit: head,
+      now: new Date(),
+    });
+    log.info('scanned-head-recorded', { commit: head });
+  } catch (error) {
+    log.error('scanned-head-not-recorded', { error: describeError(error) });
   }
 }
 

@@ -8,7 +8,7 @@ import {
   GetCommentsForPullRequestCommand,
   PostCommentForPullRequestCommand,
 } from '@aws-sdk/client-codecommit';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   EnableSecurityHubCommand,
   GetFindingsCommand,
@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TASK_ENV } from '../../../contracts/env';
 import { createLogger } from '../../../contracts/log';
+import { SCANNED_HEAD_KEY } from '../../../contracts/scanned-head';
 import type { FindingRecord } from '../../../scanner/findings';
 import { DynamoFindingsStore } from '../../../scanner/findings/store';
 import type { MachinePayload } from '../../../scanner/notify/message';
@@ -46,6 +47,7 @@ let dir: string;
 let topicArn: string;
 let queueUrl: string;
 let store: DynamoFindingsStore;
+let dynamo: DynamoDBClient;
 let securityHub: SecurityHubClient;
 
 beforeAll(async () => {
@@ -54,7 +56,7 @@ beforeAll(async () => {
   Object.assign(process.env, moto.env);
   dir = mkdtempSync(join(tmpdir(), 'leakscan-lifecycle-'));
   mkdirSync(join(dir, 'scratch'));
-  const dynamo = new DynamoDBClient(clientConfig(moto));
+  dynamo = new DynamoDBClient(clientConfig(moto));
   await dynamo.send(
     new CreateTableCommand({
       TableName: TABLE,
@@ -283,5 +285,53 @@ describe('runScannerTask with the findings lifecycle', () => {
       sts.closeAllConnections();
       sts.close();
     }
+  }, 120_000);
+});
+
+describe('runScannerTask, incremental scheduled scans', () => {
+  const scannedHead = async (repository: string) =>
+    (
+      await dynamo.send(
+        new GetItemCommand({
+          TableName: TABLE,
+          Key: { repository: { S: repository }, fingerprint: { S: SCANNED_HEAD_KEY } },
+        }),
+      )
+    ).Item?.commit?.S;
+
+  it('scans the history since the recorded head: a leak added and removed meanwhile is told, and gone', async () => {
+    const sample = createSampleRepository(join(dir, 'repos'), 'ledger-service', true);
+    const runs: Run[] = [];
+    const incremental = (head: string, base?: string) =>
+      cleanRun(
+        taskEnv(sample, 'full', {
+          [TASK_ENV.sourceCommit]: head,
+          ...(base && { [TASK_ENV.destinationCommit]: base }),
+        }),
+        runs,
+      );
+
+    // The first scan: the clean default branch's whole history, nothing to tell; its head is remembered
+    // (and is no finding: the store's records of the repository are still none).
+    expect((await incremental(sample.destinationCommit)).payloads).toEqual([]);
+    expect(await scannedHead(sample.repository)).toBe(sample.destinationCommit);
+    expect(await statuses(sample.repository)).toEqual([]);
+
+    // Since then the PR was merged and the key deleted again: the tip alone would never show it.
+    git(sample, ['update-ref', 'refs/heads/main', sample.sourceCommit]);
+    git(sample, ['reset', '--hard', '--quiet']);
+    writeFileSync(join(sample.path, 'src', 'upload.ts'), 'export const client = () => new S3Client({});\n');
+    git(sample, ['commit', '--quiet', '-am', 'read credentials from the environment']);
+    const head = execFileSync('git', ['-C', sample.path, 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
+
+    const night = await incremental(head, sample.destinationCommit);
+    expect(night.payloads).toHaveLength(1);
+    expect(night.payloads[0]).toMatchObject({ mode: 'full', findingsCount: 2, statusChangesCount: 2 });
+    expect(night.payloads[0]!.statusChanges!.map((c) => c.status)).toEqual(['removed-from-head', 'removed-from-head']);
+    expect(await statuses(sample.repository)).toEqual(['removed-from-head', 'removed-from-head']);
+    expect(await scannedHead(sample.repository)).toBe(head);
+
+    const everything = runs.map((r) => r.text).join('\n');
+    for (const raw of sample.leakedValues) expect(everything).not.toContain(raw);
   }, 120_000);
 });

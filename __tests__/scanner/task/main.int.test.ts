@@ -39,7 +39,14 @@ beforeEach(() => {
   codecommit.on(PostCommentForPullRequestCommand).resolves({});
 });
 
-function prEnv(sample: SampleRepository, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+/** A full scan of the default branch's tip: no commits (with them it would be an incremental scan). */
+const TIP_SCAN = {
+  [TASK_ENV.mode]: 'full',
+  [TASK_ENV.sourceCommit]: undefined,
+  [TASK_ENV.destinationCommit]: undefined,
+};
+
+function prEnv(sample: SampleRepository, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     [TASK_ENV.repository]: sample.repository,
     [TASK_ENV.cloneUrl]: `file://${sample.path}`,
@@ -140,7 +147,7 @@ describe('runScannerTask', () => {
   });
 
   it('full mode scans the default branch tree and never comments', async () => {
-    const env = prEnv(leaking, { [TASK_ENV.mode]: 'full', [TASK_ENV.notifyClean]: 'true' });
+    const env = prEnv(leaking, { ...TIP_SCAN, [TASK_ENV.notifyClean]: 'true' });
     const { code, logs } = await run(env);
     expect(code).toBe(0);
     expect(logs.find((l) => l.event === 'scan-completed')).toMatchObject({
@@ -166,7 +173,7 @@ describe('runScannerTask', () => {
 
   it.each([
     ['a PR scan', {}],
-    ['a full scan that would announce a clean result', { [TASK_ENV.mode]: 'full', [TASK_ENV.notifyClean]: 'true' }],
+    ['a full scan that would announce a clean result', { ...TIP_SCAN, [TASK_ENV.notifyClean]: 'true' }],
   ])(
     'ends %s at the deadline: one scan-deadline-exceeded error, nothing published, exit 2',
     async (_label, overrides) => {
