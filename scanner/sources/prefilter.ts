@@ -56,17 +56,18 @@ const ALTERNATIVES = [
   // Account id assigned: ASSIGNED puts the id at most 37 characters after `account`, on its line, or on
   // the next one when this line ends with the separator.
   `${account}[^\\n]{0,40}?[0-9]{4}-?[0-9]{4}-?[0-9]{4}`,
-  `${account}[\\w.-]{0,20}["'\x60]?[ \\t]*(?:=>|:=|[:=>])[ \\t\\r]*$`,
+  `${account}[\\w .-]{0,20}["'\x60]?[ \\t]*(?:=>|:=|[:=>])[ \\t\\r]*$`,
   // Account id in an SQS queue URL (PATH_AFTER_AMAZON).
   'amazonaws\\.com(?:\\.cn)?/[0-9]{12}/',
   // Account id in an ARN: partition (≤ 63) + service (≤ 64) + region (≤ 32) + 3 colons before the id.
   'arn:[^\\n]{0,170}?[0-9]{12}',
   // Account id in an ECR registry or console sign-in host (before `amazon`).
   '[0-9]{12}\\.(?:dkr\\.ecr|signin\\.aws\\.)',
-  // Decoders (scanner/decode). base64: the encoded key-id prefixes at their 3 alignments (as a trie), and
-  // an account id's encoding (12 digits: every 4th character M, N or O) after its name; the other values
-  // alone after a name (`AWS_SECRET_ACCESS_KEY: <base64>`) match a keyword above.
-  literalTrie(ENCODED_TRIGGERS.flatMap(base64Forms)),
+  // Decoders (scanner/decode). base64: the encoded key-id prefixes and `arn:` (a decoded ARN holds an
+  // account id) at their 3 alignments (as a trie), and an account id's encoding (12 digits: every 4th
+  // character M, N or O) after its name; the other values alone after a name
+  // (`AWS_SECRET_ACCESS_KEY: <base64>`) match a keyword above.
+  literalTrie([...ENCODED_TRIGGERS, 'arn:'].flatMap(base64Forms)),
   `${account}[^\\n]{0,40}?(?:[MNO][A-Za-z0-9+/]{3}){4}`,
   // URL-encoding: an ARN with its colons encoded. Secrets and tokens so encoded keep their keyword plain,
   // key ids and account ids have nothing to encode; JSON escapes (`\\/`) leave every trigger plain.

@@ -97,9 +97,11 @@ it('names files whose credentials are encoded or assigned across lines', async (
     .write('link.html', `<a href="/switch?arn=${encodeURIComponent(`arn:aws:iam::${account}:role/x`)}">`)
     .write('split.ts', `export const PROD_ACCOUNT_ID =\r\n  '${account}';\r\n`)
     .write('sqs.env', `QUEUE=https://sqs.eu-west-1.amazonaws.com/${account}/jobs\n`)
+    .write('notes.md', `account id:\n  ${account}\n`)
+    .write('session.yaml', `session: ${b64(`arn:aws:sts::${account}:assumed-role/deploy/ci`)}\n`)
     .write('plain.yaml', `data:\n  name: ${b64('just a name, nothing to see here')}\n`);
   r.commit('encoded');
-  const files = ['account.yaml', 'env.b64', 'k8s.yaml', 'link.html', 'split.ts', 'sqs.env'];
+  const files = ['account.yaml', 'env.b64', 'k8s.yaml', 'link.html', 'notes.md', 'session.yaml', 'split.ts', 'sqs.env'];
   expect(await named(r.dir)).toEqual(files);
   const report = await scan({ root: r.dir });
   expect([...new Set(report.findings.map((f) => f.file))].sort()).toEqual(files);
