@@ -110,7 +110,19 @@ export interface ScanStats {
 
 export const NOTHING_SKIPPED: Readonly<SkippedCounts> = Object.freeze({ binary: 0, tooLarge: 0, unreadable: 0 });
 
+/** Why a value was not reported: a `leakscan:allow` pragma, an `allow` pattern, a baseline entry. */
+export const SUPPRESSION_REASONS = ['pragma', 'allow', 'baseline'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** A value the scan found and did not report, by fingerprint only (for the findings lifecycle). */
+export interface SuppressedValue {
+  fingerprint: string;
+  reason: SuppressionReason;
+}
+
 export interface ScanReport {
   findings: Finding[];
   stats: ScanStats;
+  /** What `stats.suppressed` counts, one entry per occurrence; not part of the JSON report. */
+  suppressed?: SuppressedValue[];
 }

@@ -4,7 +4,7 @@
  * `scanRevealing()` (behind the CLI's explicit `--no-redact`) keeps raw values.
  */
 import { statSync } from 'node:fs';
-import { activeFirst, type Finding, type ScanReport } from '../contracts/finding';
+import { activeFirst, type Finding, type ScanReport, type SuppressedValue } from '../contracts/finding';
 import { readBaseline } from './baseline';
 import { DEFAULT_CONFIG_FILE, loadConfig, MAX_SETTINGS_BYTES, parseConfig, type ScanConfig } from './config';
 import { scanFragment, type Fragment, type RevealedFinding, type Suppressions } from './engine';
@@ -49,7 +49,7 @@ export type RevealedReport = Omit<ScanReport, 'findings'> & { findings: Revealed
 
 interface Scanned {
   findings: RevealedFinding[];
-  suppressed: number;
+  suppressed: SuppressedValue[];
   stats: SourceStats;
 }
 
@@ -79,12 +79,12 @@ async function scanGit(options: ScanOptions, { maxBytes, excluded, suppressions 
   const findings: RevealedFinding[] = [];
   // In a diff, a value is reported once per file: where it was first added (oldest commit first).
   const reported = new Set<string>();
-  let suppressed = 0;
+  const suppressed: SuppressedValue[] = [];
   for await (const fragment of fragments) {
     checkAborted(signal);
     if (excluded(fragment.file)) continue;
     const result = scanFragment(fragment, RULES, suppressions);
-    suppressed += result.suppressed;
+    suppressed.push(...result.suppressed);
     for (const f of result.findings) {
       const key = `${f.location ?? ''}\0${f.file}\0${f.fingerprint}`;
       if ((diff || history) && reported.has(key)) continue;
@@ -109,11 +109,11 @@ async function scanDirectory(
 ): Promise<Scanned> {
   const stats = emptySourceStats();
   const findings: RevealedFinding[] = [];
-  let suppressed = 0;
+  const suppressed: SuppressedValue[] = [];
   const scanOne = (fragment: Fragment) => {
     const result = scanFragment(fragment, RULES, suppressions);
     findings.push(...result.findings);
-    suppressed += result.suppressed;
+    suppressed.push(...result.suppressed);
   };
   const read = new Set<string>();
   const visit = (file: FilePath) => {
@@ -197,7 +197,8 @@ export async function scanRevealing(options: ScanOptions): Promise<RevealedRepor
   findings.sort((a, b) => activeFirst(a, b) || byLocation(a, b));
   return {
     findings,
-    stats: { ...stats, suppressed, durationMs: Math.round(performance.now() - started) },
+    stats: { ...stats, suppressed: suppressed.length, durationMs: Math.round(performance.now() - started) },
+    suppressed,
   };
 }
 

@@ -108,7 +108,7 @@ describe('scanFragment', () => {
   it('suppresses by pragma on the same line only, and counts it', () => {
     const result = run({ file: 'x', text: `${id} # leakscan:allow\n${id}\n` });
     expect(result.findings.map((f) => f.line)).toEqual([2]);
-    expect(result.suppressed).toBe(1);
+    expect(result.suppressed).toEqual([{ fingerprint: fingerprint('aws-access-key-id', id), reason: 'pragma' }]);
   });
 
   it('suppresses by allow regex on the raw value and by baseline fingerprint', () => {
@@ -122,7 +122,9 @@ describe('scanFragment', () => {
       { allow: [], baseline: new Set([fingerprint('aws-access-key-id', other)]) },
     );
     expect(result.findings.map((f) => f.line)).toEqual([1]);
-    expect(result.suppressed).toBe(1);
+    expect(result.suppressed).toEqual([{ fingerprint: fingerprint('aws-access-key-id', other), reason: 'baseline' }]);
+    const allowed = run({ file: 'x', text }, { allow: [new RegExp(id)], baseline: new Set() });
+    expect(allowed.suppressed).toEqual([{ fingerprint: fingerprint('aws-access-key-id', id), reason: 'allow' }]);
   });
 
   it('finds a key at the end of a 10 MB minified line with near-misses, at the right column', () => {

@@ -2,7 +2,7 @@
  * The pure engine: a fragment of text + rules + suppressions → findings with line and column.
  * No fs, no process, no AWS: sources hand it text, the CLI and the task decide what to print.
  */
-import type { Finding, FindingLocation } from '../../contracts/finding';
+import type { Finding, FindingLocation, SuppressedValue } from '../../contracts/finding';
 import { detectDeep } from './decoded';
 import { fingerprint, maskSecret } from './mask';
 import type { Rule } from './types';
@@ -36,7 +36,7 @@ export interface Suppressions {
 
 export interface FragmentResult {
   findings: RevealedFinding[];
-  suppressed: number;
+  suppressed: SuppressedValue[];
 }
 
 /** UTF-16 length of latin1-decoded bytes read as UTF-8 (the column unit of the report). */
@@ -47,7 +47,7 @@ function decodedLength(bytes: string): number {
 export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppressions: Suppressions): FragmentResult {
   const { text } = fragment;
   const findings: RevealedFinding[] = [];
-  let suppressed = 0;
+  const suppressed: SuppressedValue[] = [];
   // Walk lines only as far as the detections go; columns are computed incrementally along a line,
   // so many findings on one 10 MB line stay linear.
   let lineIndex = 0;
@@ -70,8 +70,15 @@ export function scanFragment(fragment: Fragment, rules: readonly Rule[], suppres
     prev = { start: d.start, column };
     const print = fingerprint(d.rule.kind, d.value);
     const owner = d.rule.owner?.(d.value);
-    if (lineAllowed || suppressions.allow.some((re) => re.test(d.value)) || suppressions.baseline.has(print)) {
-      suppressed++;
+    const reason = lineAllowed
+      ? 'pragma'
+      : suppressions.allow.some((re) => re.test(d.value))
+        ? 'allow'
+        : suppressions.baseline.has(print)
+          ? 'baseline'
+          : undefined;
+    if (reason) {
+      suppressed.push({ fingerprint: print, reason });
       continue;
     }
     findings.push({

@@ -9,7 +9,7 @@ export const FINDING_STATUSES = ['open', 'removed-from-head', 'revoked', 'suppre
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 /** Who may suppress: the repository's baseline file, an inline pragma, or an owner's recorded decision. */
-export const SUPPRESSION_SOURCES = ['baseline', 'pragma', 'owner'] as const;
+export const SUPPRESSION_SOURCES = ['baseline', 'pragma', 'allow', 'owner'] as const;
 export type SuppressionSource = (typeof SUPPRESSION_SOURCES)[number];
 
 /** Why a record has its status: the evidence of the scan (or decision) that set it. */

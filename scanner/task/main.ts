@@ -28,6 +28,7 @@ import {
   scopeOf,
   type FindingChange,
   type ScanScope,
+  type Suppression,
   type Verification,
 } from '../findings';
 import { postPullRequestComments, trustedCommentAuthor } from '../notify/comments';
@@ -171,6 +172,11 @@ function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, timeoutMs: n
 }
 
 /** What verification said of each value it could try (both halves of a key pair carry the answer). */
+/** The repository's own accepted values (pragma, `allow`, baseline), so their records become `suppressed`. */
+function suppressionsOf(report: ScanReport): Suppression[] {
+  return (report.suppressed ?? []).map(({ fingerprint, reason }) => ({ fingerprint, source: reason }));
+}
+
 function verificationsOf(findings: readonly Finding[]): Verification[] {
   return findings.flatMap(({ fingerprint, verification: state }) =>
     state === 'active' || state === 'inactive' ? [{ fingerprint, state }] : [],
@@ -200,6 +206,7 @@ async function recordFindings(config: TaskConfig, { report, passes }: Scanned, l
         repository: config.request.repository,
         scope: pass.scope,
         report: pass.report,
+        suppressions: suppressionsOf(pass.report),
         verifications: verificationsOf(pass.report.findings),
       });
       for (const failure of recorded.failures) log.error('findings-publish-failed', { error: describeError(failure) });

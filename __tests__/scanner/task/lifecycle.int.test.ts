@@ -288,6 +288,36 @@ describe('runScannerTask with the findings lifecycle', () => {
   }, 120_000);
 });
 
+describe('runScannerTask, values the repository accepts', () => {
+  it('marks leaks its baseline accepts suppressed, once, and archives them in Security Hub', async () => {
+    const sample = createSampleRepository(join(dir, 'repos'), 'archive-service', true);
+    git(sample, ['update-ref', 'refs/heads/main', sample.sourceCommit]);
+    git(sample, ['reset', '--hard', '--quiet']);
+    const runs: Run[] = [];
+    expect((await cleanRun(taskEnv(sample, 'full'), runs)).payloads).toHaveLength(1);
+
+    const fingerprints = [...(await store.load(sample.repository)).keys()];
+    const baseline = { leakscanBaseline: 1, findings: fingerprints.map((fingerprint) => ({ fingerprint })) };
+    writeFileSync(join(sample.path, '.leakscan-baseline.json'), JSON.stringify(baseline));
+    git(sample, ['add', '.leakscan-baseline.json']);
+    git(sample, ['commit', '--quiet', '-m', 'accept the sample keys: they were never issued']);
+
+    const accepted = await cleanRun(taskEnv(sample, 'full'), runs);
+    expect(accepted.payloads).toHaveLength(1);
+    expect(accepted.payloads[0]!.statusChanges!.map((c) => [c.previousStatus, c.status, c.statusReason])).toEqual([
+      ['open', 'suppressed', 'baseline'],
+      ['open', 'suppressed', 'baseline'],
+    ]);
+    expect(await statuses(sample.repository)).toEqual(['suppressed', 'suppressed']);
+    const hub = await hubFindings(sample.repository);
+    expect(hub.map((f) => f.RecordState)).toEqual(['ARCHIVED', 'ARCHIVED']);
+    expect((await cleanRun(taskEnv(sample, 'full'), runs)).payloads).toEqual([]);
+
+    const everything = runs.map((r) => r.text).join('\n') + JSON.stringify(hub);
+    for (const raw of sample.leakedValues) expect(everything).not.toContain(raw);
+  }, 120_000);
+});
+
 describe('runScannerTask, incremental scheduled scans', () => {
   const scannedHead = async (repository: string) =>
     (
