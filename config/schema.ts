@@ -82,6 +82,11 @@ const scanner = z
     capacityStrategy: z.enum(['FARGATE', 'FARGATE_SPOT']).default('FARGATE'),
     /** The number of images the ECR lifecycle policy keeps; older ones expire. */
     keepImages: z.int().min(5).max(1000).default(30),
+    /**
+     * Opt-in: try each leaked key pair against STS GetCallerIdentity (it needs no permissions), so live
+     * keys are listed first and inactive ones become `revoked` (through the VPC's STS endpoint).
+     */
+    verifyKeys: z.boolean().default(false),
   })
   .superRefine(
     (s, ctx) => {

@@ -68,6 +68,7 @@ export class PlatformStack extends LeakscanStack {
     const repositories = config.repositories.length > 0 ? config.repositories : ['*'];
     this.scanner = new ScannerTask(this, 'scanner', {
       family: this.family,
+      verifyKeys: scanner.verifyKeys,
       size: { cpu: scanner.cpu, memory: scanner.memory, architecture: scanner.architecture },
       image: `${external ?? this.repository.repository.repositoryUrl}@${scanner.image.digest}`,
       pullRepositoryArn:

@@ -57,6 +57,7 @@ describe('TriggerFunction props', () => {
 describe('ScannerTask props', () => {
   const props: ScannerTaskProps = {
     family: 'scan',
+    verifyKeys: false,
     size: { cpu: 512, memory: 2048, architecture: 'X86_64' },
     image: `registry.example.com/scan@sha256:${'1'.repeat(64)}`,
     pullRepositoryArn: undefined,

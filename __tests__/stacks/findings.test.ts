@@ -148,3 +148,12 @@ describe('findings lifecycle, other configurations', () => {
     ]);
   });
 });
+
+describe('key verification (scanner.verifyKeys)', () => {
+  it('is off by default; when on, tells the task to verify through the STS endpoint every VPC has', () => {
+    expect(taskEnvironment(synthesize(testConfig()).json.platform)).not.toHaveProperty(TASK_ENV.verify);
+    const json = synthesize(testConfig({ scanner: { verifyKeys: true } })).json;
+    expect(taskEnvironment(json.platform)).toMatchObject({ [TASK_ENV.verify]: 'true' });
+    expect(endpointServices(json.network)).toContain('com.amazonaws.eu-west-1.sts');
+  });
+});

@@ -34,6 +34,8 @@ export interface ScannerFindingsProps {
 
 export interface ScannerTaskProps {
   family: string;
+  /** Set LEAKSCAN_VERIFY: the task tries key pairs against STS (through the network stack's endpoint). */
+  verifyKeys: boolean;
   size: { cpu: number; memory: number; architecture: 'ARM64' | 'X86_64' };
   /** `repository@sha256:…`: a digest, never a tag, so a task always runs the image that was reviewed. */
   image: string;
@@ -122,7 +124,11 @@ type EnvironmentVariable = { name: string; value: string };
  * Settings that are the same for every run (per-run values arrive as RunTask overrides): where to write,
  * which role's PR comments are leakscan's own, and the findings lifecycle's table and opt-ins.
  */
-function staticEnvironment(taskRoleArn: string, findings: ScannerFindingsProps | undefined): EnvironmentVariable[] {
+function staticEnvironment(
+  taskRoleArn: string,
+  findings: ScannerFindingsProps | undefined,
+  verifyKeys: boolean,
+): EnvironmentVariable[] {
   const lifecycle = findings && [
     { name: TASK_ENV.findingsTableArn, value: findings.tableArn },
     { name: TASK_ENV.securityHub, value: String(findings.securityHubProductArn !== undefined) },
@@ -133,6 +139,7 @@ function staticEnvironment(taskRoleArn: string, findings: ScannerFindingsProps |
     { name: 'TMPDIR', value: SCRATCH_PATH },
     { name: TASK_ENV.taskRoleArn, value: taskRoleArn },
     ...(lifecycle ?? []),
+    ...(verifyKeys ? [{ name: TASK_ENV.verify, value: 'true' }] : []),
   ];
 }
 
@@ -217,7 +224,12 @@ export class ScannerTask extends Construct {
       // A Fargate bind-mount volume without a host path is task-local ephemeral storage.
       volume: [{ name: 'scratch' }],
       containerDefinitions: JSON.stringify([
-        scannerContainer(props.image, staticEnvironment(this.taskRole.arn, props.findings), logs.name, props.region),
+        scannerContainer(
+          props.image,
+          staticEnvironment(this.taskRole.arn, props.findings, props.verifyKeys),
+          logs.name,
+          props.region,
+        ),
       ]),
       // The trigger runs the family's latest ACTIVE revision: registering the new revision before the
       // old one is deregistered leaves no moment in which a scan finds none.
