@@ -18,7 +18,7 @@
  * and scanned, in that side's own commit.
  */
 import type { Fragment } from '../engine';
-import { decodeContent, displayPath, looksBinary, utf16Bom } from './decode';
+import { decodeContent, displayPath, looksBinary, utf16Bom } from './file-text';
 import { git, spawnGit } from './git-runner';
 import { readAhead } from './read-ahead';
 import { splitFields, type Field } from './split';

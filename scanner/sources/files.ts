@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
 import type { Fragment } from '../engine';
-import { binaryStart, decodeContent, displayPath } from './decode';
+import { binaryStart, decodeContent, displayPath } from './file-text';
 import { git, spawnGit } from './git-runner';
 import { splitFields } from './split';
 import type { SourceStats } from './stats';

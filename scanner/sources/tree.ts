@@ -6,7 +6,7 @@
  */
 import type { Fragment } from '../engine';
 import { ScanConfigError } from '../errors';
-import { decodeContent, displayPath } from './decode';
+import { decodeContent, displayPath } from './file-text';
 import { git, resolveCommit, spawnGit } from './git-runner';
 import type { SourceStats } from './stats';
 

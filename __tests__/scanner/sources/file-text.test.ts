@@ -1,4 +1,4 @@
-import { binaryStart, decodeContent, displayPath, utf16Bom } from '../../../scanner/sources/decode';
+import { binaryStart, decodeContent, displayPath, utf16Bom } from '../../../scanner/sources/file-text';
 
 /** What the engine receives for `text`: its UTF-8 bytes, one char per byte. */
 const engineText = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
