@@ -2,6 +2,7 @@
  * Starts a real moto server (AWS API emulator) on 127.0.0.1 for integration tests and points the
  * AWS SDK at it through environment variables, so production code runs unmodified.
  */
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,4 +85,22 @@ export async function startMoto(region = 'us-east-1'): Promise<MotoServer> {
       });
     },
   };
+}
+
+/** The findings table as the platform stack defines it (stacks/constructs/findings-table.ts), made in moto. */
+export async function createFindingsTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'repository', AttributeType: 'S' },
+        { AttributeName: 'fingerprint', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'repository', KeyType: 'HASH' },
+        { AttributeName: 'fingerprint', KeyType: 'RANGE' },
+      ],
+    }),
+  );
 }

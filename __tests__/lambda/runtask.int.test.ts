@@ -28,13 +28,13 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME, TASK_ENV } from '../../contracts/env';
 import type { TriggerSummary } from '../../lambda/app';
 import type { BatchResponse, ScanQueueEvent } from '../../lambda/scan-queue-consumer';
 import { recordScannedHead } from '../../scanner/findings/scanned-head';
 import { bundleLambda } from '../../scripts/bundle';
-import { startMoto, type MotoServer } from '../../testkit/moto';
+import { createFindingsTable, startMoto, type MotoServer } from '../../testkit/moto';
 import { prEvent, scheduledEvent } from './support';
 
 const bundleDir = mkdtempSync(join(tmpdir(), 'leakscan-lambda-int-'));
@@ -407,20 +407,7 @@ it('ticks incrementally with a findings table: an unchanged head starts nothing,
   const table = 'leakscan-findings';
   const repository = 'ledger-service';
   const dynamo = new DynamoDBClient({});
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'repository', AttributeType: 'S' },
-        { AttributeName: 'fingerprint', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'repository', KeyType: 'HASH' },
-        { AttributeName: 'fingerprint', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createFindingsTable(dynamo, table);
   const scannedLastNight = randomBytes(20).toString('hex');
   // What the task wrote after last night's scan, through the task's own writer.
   await recordScannedHead(dynamo, table, { repository, commit: scannedLastNight, now: new Date() });

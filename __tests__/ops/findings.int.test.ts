@@ -2,13 +2,13 @@
  * `npm run findings` against the findings table on moto: an owner's decision is recorded with who and
  * why, holds across later scans (no new notification), and the listing shows only masked values.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { recordScan } from '../../scanner/findings/record-scan';
 import { DynamoFindingsStore } from '../../scanner/findings/store';
 import { finding, redacted, report } from '../../testkit/findings';
-import { startMoto, type MotoServer } from '../../testkit/moto';
+import { createFindingsTable, startMoto, type MotoServer } from '../../testkit/moto';
 import { expectNoRawSecret } from '../../testkit/leakscan-cli';
 
 const ROOT = join(__dirname, '..', '..');
@@ -35,20 +35,7 @@ beforeAll(async () => {
     region: moto.region,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: 'findings',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'repository', AttributeType: 'S' },
-        { AttributeName: 'fingerprint', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'repository', KeyType: 'HASH' },
-        { AttributeName: 'fingerprint', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createFindingsTable(dynamo, 'findings');
   table = `arn:aws:dynamodb:${moto.region}:123456789012:table/findings`;
   store = new DynamoFindingsStore(dynamo, 'findings');
 }, 180_000);

@@ -3,7 +3,7 @@
  * Security Hub (BatchImportFindings / GetFindings) and EventBridge (a rule on the default bus → SQS),
  * through recordScan as the task calls it.
  */
-import { CreateTableCommand, DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
   BatchImportFindingsCommand,
@@ -26,7 +26,7 @@ import type { ScanScope } from '../../../scanner/findings/record';
 import { recordScan, type FindingsSinks, type ScanToRecord } from '../../../scanner/findings/record-scan';
 import { DynamoFindingsStore, type FindingsStore } from '../../../scanner/findings/store';
 import { finding, redacted, report, type RevealedTestFinding } from '../../../testkit/findings';
-import { startMoto, type MotoServer } from '../../../testkit/moto';
+import { createFindingsTable, startMoto, type MotoServer } from '../../../testkit/moto';
 import { HEAD_SCOPE, openRecord, PR_SCOPE, REPO } from './support';
 
 const TABLE = 'leakscan-findings';
@@ -49,20 +49,7 @@ afterAll(async () => moto?.stop());
 
 beforeEach(async () => {
   await moto.reset();
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'repository', AttributeType: 'S' },
-        { AttributeName: 'fingerprint', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'repository', KeyType: 'HASH' },
-        { AttributeName: 'fingerprint', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createFindingsTable(dynamo, TABLE);
   store = new DynamoFindingsStore(dynamo, TABLE);
 });
 

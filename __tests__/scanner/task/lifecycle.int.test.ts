@@ -8,7 +8,7 @@ import {
   GetCommentsForPullRequestCommand,
   PostCommentForPullRequestCommand,
 } from '@aws-sdk/client-codecommit';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   EnableSecurityHubCommand,
   GetFindingsCommand,
@@ -30,7 +30,7 @@ import type { FindingRecord } from '../../../scanner/findings';
 import { DynamoFindingsStore } from '../../../scanner/findings/store';
 import type { MachinePayload } from '../../../scanner/notify/message';
 import { runScannerTask } from '../../../scanner/task/main';
-import { startMoto, type MotoServer } from '../../../testkit/moto';
+import { createFindingsTable, startMoto, type MotoServer } from '../../../testkit/moto';
 import {
   clientConfig,
   createSampleRepository,
@@ -57,20 +57,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'leakscan-lifecycle-'));
   mkdirSync(join(dir, 'scratch'));
   dynamo = new DynamoDBClient(clientConfig(moto));
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'repository', AttributeType: 'S' },
-        { AttributeName: 'fingerprint', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'repository', KeyType: 'HASH' },
-        { AttributeName: 'fingerprint', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createFindingsTable(dynamo, TABLE);
   store = new DynamoFindingsStore(dynamo, TABLE);
   securityHub = new SecurityHubClient(clientConfig(moto));
   await securityHub.send(new EnableSecurityHubCommand({}));
