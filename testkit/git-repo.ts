@@ -23,7 +23,10 @@ export class Repo {
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', ['-C', this.dir, ...args], { env: ENV, encoding: 'utf8' }).trim();
+    // stderr is captured, not inherited: git's progress chatter stays out of the test output, and a
+    // failure still carries it (execFileSync puts it in the error).
+    const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+    return execFileSync('git', ['-C', this.dir, ...args], { env: ENV, encoding: 'utf8', stdio }).trim();
   }
 
   write(path: string, content: string | Buffer): this {
