@@ -15,8 +15,7 @@ import { encodeTaskEnv } from '../contracts/scan-request';
 import { fakeAccessKeyId, fakeSecretAccessKey } from '../testkit/fake-keys';
 import { Repo } from '../testkit/git-repo';
 import { buildCli } from '../testkit/leakscan-cli';
-import { startMoto } from '../testkit/moto';
-import { clientConfig } from '../testkit/pipeline';
+import { clientConfig, startMoto } from '../testkit/moto';
 
 const BIG_FILE_BYTES = 200 * 1024 * 1024;
 const TREE_FILES = 20_000;

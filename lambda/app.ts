@@ -24,7 +24,7 @@ import {
   referenceTriggerSchema,
   scheduledEventSchema,
 } from '../contracts/events';
-import { clip, describeError, type Logger } from '../contracts/log';
+import { clip, describeError, type Logger, type LogFields } from '../contracts/log';
 import { repositoryNameSchema, type ScanRequest } from '../contracts/scan-request';
 import type { LambdaConfig } from './config';
 import { RetryableTaskStartError, TaskStartError } from './errors';
@@ -74,6 +74,12 @@ function untrusted(value: unknown): string | undefined {
   return typeof value === 'string' ? clip(value) : undefined;
 }
 
+/** A valid event that is not for scanning (defence in depth behind the rules' filters): counted and logged. */
+function ignore({ summary, log }: Invocation, why: string, fields: LogFields): void {
+  summary.ignored += 1;
+  log.info(`event ignored: ${why}`, fields);
+}
+
 async function reject({ deps, summary, log }: Invocation, event: unknown, reason: string): Promise<void> {
   const bounded = clip(reason, MAX_REASON_CHARS);
   log.error('event rejected: it can never succeed, sent to the rejected-event queue', { reason: bounded });
@@ -118,13 +124,11 @@ async function onPullRequest(invocation: Invocation, event: unknown): Promise<vo
     pullRequestStatus !== 'Open' ||
     isMerged !== 'False'
   ) {
-    invocation.summary.ignored += 1;
-    invocation.log.info('event ignored: not an open, unmerged pull request created or updated', {
+    return ignore(invocation, 'not an open, unmerged pull request created or updated', {
       prEvent: clip(kind),
       pullRequestStatus: untrusted(pullRequestStatus),
       isMerged: untrusted(isMerged),
     });
-    return;
   }
   const parsed = pullRequestEventSchema.safeParse(event);
   if (!parsed.success) return reject(invocation, event, describeIssues(parsed.error));
@@ -148,13 +152,11 @@ async function onPush(invocation: Invocation, event: unknown): Promise<void> {
   const { event: kind, referenceType, referenceName } = trigger.data.detail;
   // Defence in depth behind the EventBridge rule's filter: tags and deletions bring no branch commits.
   if (!(SCANNED_REFERENCE_EVENTS as readonly string[]).includes(kind) || referenceType !== SCANNED_REFERENCE_TYPE) {
-    invocation.summary.ignored += 1;
-    invocation.log.info('event ignored: not a branch created or updated', {
+    return ignore(invocation, 'not a branch created or updated', {
       referenceEvent: clip(kind),
       referenceType: untrusted(referenceType),
       reference: untrusted(referenceName),
     });
-    return;
   }
   const parsed = referenceEventSchema.safeParse(event);
   if (!parsed.success) return reject(invocation, event, describeIssues(parsed.error));

@@ -1,4 +1,5 @@
 /** Findings for formatter and notifier tests, built from fake keys generated at run time. */
+import type { PullRequestScanRequest } from '../contracts/scan-request';
 import { NOTHING_SKIPPED, type Finding, type ScanReport, type ScanStats } from '../contracts/finding';
 import { fingerprint, maskSecret } from '../scanner/engine/mask';
 import { fakeAccessKeyId, fakeSecretAccessKey } from './fake-keys';
@@ -49,3 +50,14 @@ export function report(findings: Finding[], stats: Partial<ScanStats> = {}): Sca
   };
   return { findings, stats: { ...defaults, ...stats } };
 }
+
+/** The pull request the notification tests post about (commit ids are fixed, not secret-shaped). */
+export const PULL_REQUEST: PullRequestScanRequest = {
+  repository: 'payments-service',
+  mode: 'pr',
+  pullRequest: {
+    id: '42',
+    base: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+    head: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
+  },
+};

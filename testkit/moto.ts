@@ -87,6 +87,15 @@ export async function startMoto(region = 'us-east-1'): Promise<MotoServer> {
   };
 }
 
+/** SDK client settings for a moto server: its endpoint and Region, moto's dummy credentials. */
+export function clientConfig(moto: MotoServer) {
+  return {
+    endpoint: moto.endpoint,
+    region: moto.region,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+}
+
 /** The findings table as the platform stack defines it (stacks/constructs/findings-table.ts), made in moto. */
 export async function createFindingsTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
   await dynamo.send(

@@ -25,7 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LAMBDA_ENV, SCANNER_CONTAINER_NAME } from '../contracts/env';
 import { fakeAccessKeyId, fakeSecretAccessKey } from './fake-keys';
-import type { MotoServer } from './moto';
+import { clientConfig, type MotoServer } from './moto';
 
 export const ROOT = resolve(__dirname, '..');
 /** The documented PR event (a copy of ../shared/reference/codecommit-pr-event.json kept in the repo). */
@@ -136,14 +136,6 @@ export interface MotoResources {
   /** Subscribed to the topic, raw delivery off: receives SNS envelopes. */
   queueUrl: string;
   rejectedEventQueueUrl: string;
-}
-
-export function clientConfig(moto: MotoServer) {
-  return {
-    endpoint: moto.endpoint,
-    region: moto.region,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  };
 }
 
 /** EC2 has no SDK client in this project: moto answers the Query API directly. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { driftMain } from '../../ops/drift';
-import { startMoto, type MotoServer } from '../../testkit/moto';
+import { clientConfig, startMoto, type MotoServer } from '../../testkit/moto';
 import {
   expectNoSecrets,
   makeWorkspace,
@@ -108,11 +108,7 @@ describe('npm run drift (stub terraform)', () => {
 
     it('publishes the masked drift summary to the ops topic', async () => {
       ws = makeWorkspace(DRIFTED);
-      const config = {
-        region: moto.region,
-        endpoint: moto.endpoint,
-        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      };
+      const config = clientConfig(moto);
       const sns = new SNSClient(config);
       const sqs = new SQSClient(config);
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'leakscan-test-ops' }));

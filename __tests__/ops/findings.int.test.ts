@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { recordScan } from '../../scanner/findings/record-scan';
 import { DynamoFindingsStore } from '../../scanner/findings/store';
 import { finding, redacted, report } from '../../testkit/findings';
-import { createFindingsTable, startMoto, type MotoServer } from '../../testkit/moto';
+import { clientConfig, createFindingsTable, startMoto, type MotoServer } from '../../testkit/moto';
 import { expectNoRawSecret } from '../../testkit/leakscan-cli';
 
 const ROOT = join(__dirname, '..', '..');
@@ -30,11 +30,7 @@ function findings(...args: string[]): { status: number | null; stdout: string; s
 
 beforeAll(async () => {
   moto = await startMoto();
-  const dynamo = new DynamoDBClient({
-    endpoint: moto.endpoint,
-    region: moto.region,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+  const dynamo = new DynamoDBClient(clientConfig(moto));
   await createFindingsTable(dynamo, 'findings');
   table = `arn:aws:dynamodb:${moto.region}:123456789012:table/findings`;
   store = new DynamoFindingsStore(dynamo, 'findings');

@@ -26,7 +26,7 @@ import type { ScanScope } from '../../../scanner/findings/record';
 import { recordScan, type FindingsSinks, type ScanToRecord } from '../../../scanner/findings/record-scan';
 import { DynamoFindingsStore, type FindingsStore } from '../../../scanner/findings/store';
 import { finding, redacted, report, type RevealedTestFinding } from '../../../testkit/findings';
-import { createFindingsTable, startMoto, type MotoServer } from '../../../testkit/moto';
+import { clientConfig, createFindingsTable, startMoto, type MotoServer } from '../../../testkit/moto';
 import { HEAD_SCOPE, openRecord, PR_SCOPE, REPO } from './support';
 
 const TABLE = 'leakscan-findings';
@@ -35,15 +35,9 @@ let moto: MotoServer;
 let dynamo: DynamoDBClient;
 let store: DynamoFindingsStore;
 
-const clientConfig = () => ({
-  endpoint: moto.endpoint,
-  region: moto.region,
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-});
-
 beforeAll(async () => {
   moto = await startMoto();
-  dynamo = new DynamoDBClient(clientConfig());
+  dynamo = new DynamoDBClient(clientConfig(moto));
 }, 120_000);
 afterAll(async () => moto?.stop());
 
@@ -206,9 +200,9 @@ async function hubFindings(securityHub: SecurityHubClient): Promise<AwsSecurityF
 
 describe('recordScan through a finding’s life, with Security Hub and EventBridge', () => {
   it('stores, imports and announces each change once, and never a raw value', async () => {
-    const securityHub = new SecurityHubClient(clientConfig());
-    const events = new EventBridgeClient(clientConfig());
-    const sqs = new SQSClient(clientConfig());
+    const securityHub = new SecurityHubClient(clientConfig(moto));
+    const events = new EventBridgeClient(clientConfig(moto));
+    const sqs = new SQSClient(clientConfig(moto));
     await securityHub.send(new EnableSecurityHubCommand({}));
     const queueUrl = await subscribeQueue(sqs, events);
     const target = { partition: 'aws', region: moto.region, accountId: ACCOUNT };
@@ -278,7 +272,11 @@ describe('recordScan through a finding’s life, with Security Hub and EventBrid
   }, 60_000);
 
   it('returns a Security Hub failure after storing, and still tells the notifier what is new', async () => {
-    const unreachable = new SecurityHubClient({ ...clientConfig(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const unreachable = new SecurityHubClient({
+      ...clientConfig(moto),
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+    });
     const target = { partition: 'aws', region: moto.region, accountId: ACCOUNT };
     const leak = finding();
     const result = await recordScan(

@@ -19,18 +19,9 @@ import {
   trustedContents,
 } from '../../../scanner/notify/comments';
 import { MAX_PATH_CHARS } from '../../../scanner/notify/wording';
-import type { PullRequestScanRequest } from '../../../contracts/scan-request';
-import { finding, secretFinding } from '../../../testkit/findings';
+import { finding, PULL_REQUEST, secretFinding } from '../../../testkit/findings';
 
-const PR: PullRequestScanRequest = {
-  repository: 'payments-service',
-  mode: 'pr',
-  pullRequest: {
-    id: '42',
-    base: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-    head: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
-  },
-};
+const PR = PULL_REQUEST;
 /** AWS's documented example account; the role as the platform stack names it, under a path. */
 const ACCOUNT = '111122223333';
 const TASK_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/service/leakscan-dev-scanner-task`;

@@ -9,19 +9,17 @@ import {
 import type { FindingChange } from '../../../scanner/findings';
 import { MAX_LISTED_STATUS_CHANGES } from '../../../scanner/notify/status';
 import type { ScanContext } from '../../../scanner/notify/wording';
-import { finding, redacted, report, secretFinding, type RevealedTestFinding } from '../../../testkit/findings';
+import {
+  finding,
+  PULL_REQUEST,
+  redacted,
+  report,
+  secretFinding,
+  type RevealedTestFinding,
+} from '../../../testkit/findings';
 import { openRecord, removedRecord } from '../findings/support';
 
-const PR: ScanContext = {
-  repository: 'payments-service',
-  mode: 'pr',
-  pullRequest: {
-    id: '42',
-    base: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-    head: '9f2b6c1d0e4a7b3c5d8e9f0a1b2c3d4e5f6a7b8c',
-  },
-  region: 'us-east-1',
-};
+const PR: ScanContext = { ...PULL_REQUEST, region: 'us-east-1' };
 const FULL: ScanContext = { repository: 'payments-service', mode: 'full', region: 'us-east-1' };
 
 function parse(message: string): Record<string, string> {

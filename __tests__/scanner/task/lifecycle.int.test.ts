@@ -30,9 +30,8 @@ import type { FindingRecord } from '../../../scanner/findings';
 import { DynamoFindingsStore } from '../../../scanner/findings/store';
 import type { MachinePayload } from '../../../scanner/notify/message';
 import { runScannerTask } from '../../../scanner/task/main';
-import { createFindingsTable, startMoto, type MotoServer } from '../../../testkit/moto';
+import { clientConfig, createFindingsTable, startMoto, type MotoServer } from '../../../testkit/moto';
 import {
-  clientConfig,
   createSampleRepository,
   receiveNotifications,
   subscribeQueue,
