@@ -1,7 +1,7 @@
 import { fingerprint, maskSecret } from '../../scanner/engine/mask';
 import { scanFragment, type Fragment, type Suppressions } from '../../scanner/engine';
 import { RULES } from '../../scanner/rules';
-import { DOC_EXAMPLE_KEY_ID } from '../../scanner/rules/placeholders';
+import { DOC_EXAMPLE_KEY_ID, isPlaceholderAccount } from '../../scanner/rules/placeholders';
 import { keyIdAccount } from '../../scanner/rules/key-account';
 import {
   fakeAccessKeyId,
@@ -165,12 +165,28 @@ describe('placeholders', () => {
     expect(run({ file: 'x', text: `aws_access_key_id = ${value}` }).findings).toEqual([]);
   });
 
-  it.each(['123456789013', '123456789111', '210987654321', '555566667777', '123412341234', '100000000007'])(
-    'documentation account variant %s is not a finding',
-    (account) => {
-      expect(run({ file: 'x', text: `aws_account_id = ${account}` }).findings).toEqual([]);
-    },
-  );
+  it.each([
+    '123456789013',
+    '123456789111',
+    '210987654321',
+    '555566667777',
+    '123412341234',
+    '100000000007',
+    // Seen in aws-cli's examples: blocks of one digit, the documented id with digits swapped.
+    '111222333444',
+    '112233445566',
+    '132456789012',
+    '123457689012',
+  ])('documentation account variant %s is not a finding', (account) => {
+    expect(run({ file: 'x', text: `aws_account_id = ${account}` }).findings).toEqual([]);
+  });
+
+  it('takes about 1 in 10,000 random account ids for a placeholder (100,000 generated)', () => {
+    const digits = () => Array.from({ length: 12 }, () => Math.floor(random() * 10)).join('');
+    const ids = Array.from({ length: 100_000 }, digits);
+    // Expected ~12 (measured 1.2 in 10,000 over a million); 50 would mean a shape matches far too much.
+    expect(ids.filter(isPlaceholderAccount).length).toBeLessThan(50);
+  });
 
   it('keeps random ids: no false negative in 2,000 generated key ids and secrets', () => {
     const pair = () => `key_id = ${fakeAccessKeyId('AKIA', random)}\nsecret_key = ${fakeSecretAccessKey(random)}`;

@@ -13,16 +13,46 @@ export function isDocExample(value: string): boolean {
 const PLACEHOLDER_ACCOUNTS = new Set(['123456789012', '111122223333', '444455556666', '777788889999', '000000000000']);
 /** Typed-by-hand variants (`123456789013`, `123456789111`): the documented id's first 8 digits. */
 const DOC_ACCOUNT_STEM = '12345678';
+const DOC_ACCOUNT = '123456789012';
 
 /**
- * Documented placeholder accounts and hand-made variants: the documented stem, few distinct digits
- * (`111122223333`, `999988887777`), a run of 6 equal digits, 7 in sequence (`210987654321`) or a
- * repeated chunk (`123412341234`). Each happens for fewer than 1 in 10,000 random 12-digit ids.
+ * Documented placeholder accounts and hand-made variants: the documented stem, the documented id with
+ * two digits swapped or changed (`132456789012`, `123457689012`), few distinct digits (`111122223333`,
+ * `999988887777`), at most 4 blocks of one digit or blocks of one length (`111222333444`,
+ * `112233445566`), a run of 6 equal digits, 7 in sequence (`210987654321`) or a repeated chunk
+ * (`123412341234`). Each happens for fewer than 1 in 10,000 random 12-digit ids (4 blocks: about 1 in
+ * 800,000). aws-cli's examples hold all of these.
  */
 export function isPlaceholderAccount(digits: string): boolean {
   if (PLACEHOLDER_ACCOUNTS.has(digits) || digits.startsWith(DOC_ACCOUNT_STEM)) return true;
   const { distinct, longestRun } = charStats(digits);
-  return distinct <= 3 || longestRun >= 6 || longestSequence(digits) >= 7 || isPeriodic(digits);
+  const blocks = blockLengths(digits);
+  return (
+    distinct <= 3 ||
+    longestRun >= 6 ||
+    blocks.length <= 4 ||
+    blocks.every((length) => length > 1 && length === blocks[0]) ||
+    differences(digits, DOC_ACCOUNT) <= 2 ||
+    longestSequence(digits) >= 7 ||
+    isPeriodic(digits)
+  );
+}
+
+/** Lengths of the runs of one character: `111222333444` gives [3, 3, 3, 3]. */
+function blockLengths(value: string): number[] {
+  const lengths: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (i > 0 && value.charCodeAt(i) === value.charCodeAt(i - 1)) lengths[lengths.length - 1]!++;
+    else lengths.push(1);
+  }
+  return lengths;
+}
+
+/** Positions at which two strings of one length differ. */
+function differences(a: string, b: string): number {
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) count++;
+  return count;
 }
 
 /** Longest run of characters each one above (or each one below) the one before: `ABCDE`, `98765`. */
