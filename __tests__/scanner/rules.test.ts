@@ -28,3 +28,8 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))('rule %s', (_id, ru
 it('covers every finding kind of the contract', () => {
   expect(new Set(RULES.map((r) => r.kind))).toEqual(new Set(FINDING_KINDS));
 });
+
+it('has no trigger or keyword that starts another: the engine finds them all in one regex, one per position', () => {
+  const starts = [...new Set(RULES.flatMap((r) => [...r.triggers, ...(r.keywords ?? [])]).map((t) => t.toLowerCase()))];
+  expect(starts.filter((t) => starts.some((other) => other !== t && other.startsWith(t)))).toEqual([]);
+});

@@ -79,6 +79,7 @@ const b64 = (s: string) => Buffer.from(s, 'latin1').toString('base64');
 
 export const base64Decoder: Decoder = {
   name: 'base64',
+  mark: new RegExp(ENCODED_TRIGGER.source),
   spans,
   decode(encoded) {
     const text = Buffer.from(encoded, 'base64').toString('latin1');

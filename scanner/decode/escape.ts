@@ -25,6 +25,7 @@ const escapeSlashes = (s: string, how: string) => s.replaceAll('/', how).replace
 
 export const escapeDecoder: Decoder = {
   name: 'escape',
+  mark: /\\/,
   spans,
   decode(encoded) {
     return unescapeAll(encoded, ESCAPE, ([, hex]) =>

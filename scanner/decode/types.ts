@@ -4,6 +4,8 @@ import type { FindingEncoding } from '../../contracts/finding';
 export interface Decoder {
   /** Public name, carried on findings (`encoding`). */
   readonly name: FindingEncoding;
+  /** What every span holds (its encoding's mark), unless it follows a rule keyword. */
+  readonly mark: RegExp;
   /**
    * Candidate spans [start, end) in text order, not overlapping, each bounded in length. Linear in the
    * text: a decoder looks only where its encoding leaves a mark (`%`, `\`, an encoded key-id prefix) or

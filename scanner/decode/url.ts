@@ -25,6 +25,7 @@ const encode = (s: string) => encodeURIComponent(s);
 
 export const urlDecoder: Decoder = {
   name: 'url',
+  mark: /%/,
   spans,
   decode(encoded) {
     return unescapeAll(encoded, ESCAPE, ([, hex]) => (hex === '7f' || hex === '7F' ? undefined : fromHex(hex!)));

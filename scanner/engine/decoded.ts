@@ -8,7 +8,7 @@
 import { DECODERS, type Decoder } from '../decode';
 import { MIN_DECODED } from '../decode/types';
 import { lineWindow } from '../rules/char-scan';
-import { detect, type Detection } from './detect';
+import { detect, triggerSource, type Detection } from './detect';
 import type { Rule } from './types';
 
 export interface DeepDetection extends Detection {
@@ -97,6 +97,19 @@ function detectWithin(text: string, rules: readonly Rule[], depth: number, budge
     }
   }
   return [...plain.filter((p) => !superseded.has(p)), ...revealed].sort((a, b) => a.start - b.start);
+}
+
+const anyMark = new WeakMap<readonly Rule[], RegExp>();
+
+/**
+ * False when `text` holds no trigger, keyword or decoder mark, so that no detection can be in it: one
+ * regex test, where finding nothing the long way costs a pass per trigger set and decoder.
+ */
+export function mayDetect(text: string, rules: readonly Rule[]): boolean {
+  let mark = anyMark.get(rules);
+  if (!mark)
+    anyMark.set(rules, (mark = new RegExp([triggerSource(rules), ...DECODERS.map((d) => d.mark.source)].join('|'))));
+  return mark.test(text);
 }
 
 /** Every detection in `text`, plain or through up to MAX_DEPTH decoders, ordered by offset. */

@@ -7,6 +7,8 @@ import { detectDeep } from './decoded';
 import { fingerprint, maskSecret } from './mask';
 import type { Rule } from './types';
 
+export { mayDetect } from './decoded';
+
 export const PRAGMA = 'leakscan:allow';
 
 /** Text to scan: a file, or the lines a commit added to a file (then `lineNumbers` maps them). */

@@ -28,26 +28,30 @@ export function runStart(text: string, to: number, inRun: (code: number) => bool
 }
 
 const counts = new Int32Array(256);
+const seen = new Uint8Array(256);
 
 /**
  * Shannon entropy (bits per character), distinct characters and longest run of one character, in
- * one pass over char codes (latin1 text: all < 256).
+ * one pass over char codes (latin1 text: all < 256). Only the codes seen are summed (in code order,
+ * so the sum is the same to the last bit) and cleared: values are 12 to a few hundred characters,
+ * and a pass over all 256 codes cost more than the value.
  */
 export function charStats(value: string): { entropy: number; distinct: number; longestRun: number } {
-  counts.fill(0);
   let distinct = 0;
   let longestRun = 0;
   let run = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i) & 0xff;
-    if (counts[c]!++ === 0) distinct++;
+    if (counts[c]!++ === 0) seen[distinct++] = c;
     run = i > 0 && value.charCodeAt(i - 1) === value.charCodeAt(i) ? run + 1 : 1;
     if (run > longestRun) longestRun = run;
   }
+  const codes = seen.subarray(0, distinct).sort();
   let entropy = 0;
-  for (let c = 0; c < 256; c++) {
+  for (const c of codes) {
     const n = counts[c]!;
-    if (n > 0) entropy -= (n / value.length) * Math.log2(n / value.length);
+    entropy -= (n / value.length) * Math.log2(n / value.length);
+    counts[c] = 0;
   }
   return { entropy, distinct, longestRun };
 }

@@ -23,16 +23,38 @@ const MIN_WORD = 3;
 const MAX_WORD = 10;
 const MAX_UNCOVERED = 4;
 
+/** The words of MIN_WORD to MAX_WORD letters as a trie by character code: no substring is made to look one up. */
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  word: boolean;
+}
+
+const TRIE: TrieNode = { next: new Map(), word: false };
+for (const word of WORDS) {
+  if (word.length < MIN_WORD || word.length > MAX_WORD) continue;
+  let node = TRIE;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    let child = node.next.get(code);
+    if (!child) node.next.set(code, (child = { next: new Map(), word: false }));
+    node = child;
+  }
+  node.word = true;
+}
+
 /** True when words of the list cover all but at most 4 characters of `text` (upper case). */
 export function readsAsWords(text: string): boolean {
-  // best[i]: fewest uncovered characters in text[0, i) — linear DP over a bounded word length.
+  // best[i]: fewest uncovered characters in text[0, i) — linear DP over a bounded word length, each
+  // position relaxing the positions its words (found along the trie) reach.
   const best = new Array<number>(text.length + 1).fill(Infinity);
   best[0] = 0;
-  for (let i = 1; i <= text.length; i++) {
-    let b = best[i - 1]! + 1;
-    for (let len = MIN_WORD; len <= Math.min(MAX_WORD, i); len++)
-      if (WORDS.has(text.slice(i - len, i))) b = Math.min(b, best[i - len]!);
-    best[i] = b;
+  for (let i = 0; i < text.length; i++) {
+    best[i + 1] = Math.min(best[i + 1]!, best[i]! + 1);
+    let node: TrieNode | undefined = TRIE;
+    for (let end = i; end < Math.min(text.length, i + MAX_WORD) && node; end++) {
+      node = node.next.get(text.charCodeAt(end));
+      if (node?.word && end + 1 - i >= MIN_WORD) best[end + 1] = Math.min(best[end + 1]!, best[i]!);
+    }
   }
   return best[text.length]! <= MAX_UNCOVERED;
 }

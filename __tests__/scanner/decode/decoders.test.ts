@@ -1,4 +1,4 @@
-import { scanFragment } from '../../../scanner/engine';
+import { mayDetect, scanFragment } from '../../../scanner/engine';
 import { fingerprint, maskSecret } from '../../../scanner/engine/mask';
 import { DECODERS } from '../../../scanner/decode';
 import { RULES } from '../../../scanner/rules';
@@ -93,5 +93,20 @@ describe('decoder spans', () => {
 
   it('leave the engine linear on them (a quadratic pass would exceed the test timeout)', () => {
     expect(scan(hostile)).toEqual([]);
+  });
+});
+
+describe('mayDetect', () => {
+  const samples = [...RULES, ...DECODERS].flatMap((s) => Object.values(s.samples()).flat());
+
+  it('holds wherever the engine finds something: every sample of every rule and decoder', () => {
+    const found = samples.filter((text) => scan(text).length > 0);
+    expect(found.length).toBeGreaterThan(50);
+    expect(found.filter((text) => !mayDetect(text, RULES))).toEqual([]);
+  });
+
+  it('rules out text without a trigger, keyword or decoder mark', () => {
+    expect(['src/app/index.ts', 'docs/README.md', 'a b c 1234'].filter((t) => mayDetect(t, RULES))).toEqual([]);
+    expect(['x%2Fy', 'a\\b', 'MY_ACCOUNT', b64('AKIA')].filter((t) => !mayDetect(t, RULES))).toEqual([]);
   });
 });

@@ -163,6 +163,21 @@ describe('directories', () => {
     expect(report.findings.map((f) => f.file)).toEqual(['tracked.env', 'untracked.env']);
   });
 
+  it('reads a few untracked files without a search, and has git search many', async () => {
+    const r = repo().write('tracked.txt', 'nothing\n');
+    r.commit('c');
+    r.write('new.txt', 'nothing either\n');
+    expect((await scan({ root: r.dir })).stats).toMatchObject({ filesScanned: 2, bytesScanned: 15 });
+    for (let i = 0; i < 150; i++) r.write(`generated/${i}.txt`, 'nothing\n');
+    r.write('generated/key.env', `K=${key()}\n`);
+    const report = await scan({ root: r.dir });
+    expect(report.findings.map((f) => f.file)).toEqual(['generated/key.env']);
+    expect(report.stats).toMatchObject({
+      filesScanned: 153,
+      bytesScanned: Buffer.byteLength(readFileSync(join(r.dir, 'generated/key.env'))),
+    });
+  });
+
   it('walks a plain directory (no git), skipping binaries and files over the size limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leakscan-dir-'));
     try {
