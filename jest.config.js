@@ -7,6 +7,17 @@
 // the documented switch silences exactly this warning. Workers and the processes tests spawn inherit it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// Every temp dir a test (or a tool it runs: cdktf, terraform, git) makes goes under one per-run dir,
+// removed by global-teardown.js, so runs leave nothing behind in the system's temp dir. Set once:
+// workers inherit the variable instead of making a dir of their own.
+if (!process.env.LEAKSCAN_TEST_TMPDIR) {
+  const { mkdtempSync } = require('node:fs');
+  const { join } = require('node:path');
+  const { tmpdir } = require('node:os');
+  process.env.LEAKSCAN_TEST_TMPDIR = mkdtempSync(join(tmpdir(), 'leakscan-tests-'));
+  process.env.TMPDIR = process.env.LEAKSCAN_TEST_TMPDIR;
+}
+
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
 // .cache holds virtualenvs, Go builds and images: thousands of files no test imports.
 const common = {
@@ -18,6 +29,7 @@ const common = {
 
 module.exports = {
   reporters: ['default', '<rootDir>/__tests__/setup/time-reporter.js'],
+  globalTeardown: '<rootDir>/__tests__/setup/global-teardown.js',
   projects: [
     {
       ...common,
