@@ -3,6 +3,7 @@ import { scanFragment, type Fragment, type Suppressions } from '../../scanner/en
 import { RULES } from '../../scanner/rules';
 import { DOC_EXAMPLE_KEY_ID, isPlaceholderAccount } from '../../scanner/rules/placeholders';
 import { keyIdAccount } from '../../scanner/rules/key-account';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from '../../scanner/rules/service-accounts';
 import {
   fakeAccessKeyId,
   fakeAccessKeyIdOf,
@@ -179,6 +180,15 @@ describe('placeholders', () => {
     '123457689012',
   ])('documentation account variant %s is not a finding', (account) => {
     expect(run({ file: 'x', text: `aws_account_id = ${account}` }).findings).toEqual([]);
+  });
+
+  it("AWS's own ELB log-delivery accounts in an access-log bucket policy are not findings; a digit off is", () => {
+    const policy = (id: string) => `"Principal": { "AWS": "arn:aws:iam::${id}:root" }`;
+    for (const id of ELB_LOG_DELIVERY_ACCOUNTS) {
+      expect(run({ file: 'logs.tf', text: policy(id) }).findings).toEqual([]);
+      const neighbour = id.slice(0, 11) + String((Number(id[11]) + 1) % 10);
+      expect(run({ file: 'logs.tf', text: policy(neighbour) }).findings.map((f) => f.kind)).toEqual(['aws-account-id']);
+    }
   });
 
   it('takes about 1 in 10,000 random account ids for a placeholder (100,000 generated)', () => {

@@ -7,6 +7,7 @@
  */
 import type { Rule, RuleMatch } from '../engine/types';
 import { isPlaceholderAccount } from './placeholders';
+import { ELB_LOG_DELIVERY_ACCOUNTS } from './service-accounts';
 import { sampleAccountId } from './samples';
 import { isAlnum } from './char-scan';
 
@@ -53,7 +54,8 @@ const MAX_LIST = 100;
 
 function accountMatch(start: number, raw: string): RuleMatch | undefined {
   const value = raw.replace(/-/g, '');
-  return isPlaceholderAccount(value) ? undefined : { start, end: start + raw.length, value };
+  if (isPlaceholderAccount(value) || ELB_LOG_DELIVERY_ACCOUNTS.has(value)) return undefined;
+  return { start, end: start + raw.length, value };
 }
 
 function namePrefix(text: string, at: number): string {
