@@ -97,6 +97,14 @@ async function backendSettings(io: CliIo, stack: Stack, env: NodeJS.ProcessEnv, 
   return { settings, s3, problems: [...conflicts.map((c) => `stacks disagree on ${c}`), ...mismatches] };
 }
 
+export const BOOTSTRAP_USAGE = `Usage: npm run bootstrap [-- --auto-approve] [--stack NAME] [--skip-synth] [--cdktf-out DIR] [--json]
+
+Plans the state bootstrap stack (remote-state bucket and KMS key; its own state stays local). Without
+--auto-approve it stops there and exits 2, so the plan can be read; with it, it applies exactly that plan,
+then prints the backend settings the other stacks are synthesized with and checks them against the
+stack's outputs.
+Exit: 0 done, 2 planned only, 1 error or mismatch. Docs: docs/ops-reference.md`;
+
 export async function bootstrapMain(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, {
     stack: { type: 'string' },
@@ -135,4 +143,4 @@ export async function bootstrapMain(argv: string[], io: CliIo): Promise<number> 
   return problems.length ? EXIT.error : EXIT.ok;
 }
 
-if (require.main === module) runMain(bootstrapMain);
+if (require.main === module) runMain(bootstrapMain, BOOTSTRAP_USAGE);

@@ -56,6 +56,13 @@ async function publish(topicArn: string, report: DriftReport, text: string, io: 
   }
 }
 
+export const DRIFT_USAGE = `Usage: npm run drift [-- --stack NAME ...] [--skip-synth] [--cdktf-out DIR] [--out DIR] [--json]
+                      [--publish-topic ARN]
+
+Runs terraform plan -refresh-only for each stack against its remote state and reports what changed or
+was deleted outside Terraform; --publish-topic sends the report to an SNS topic.
+Exit: 0 no drift, 2 drift, 1 error. Docs: docs/operations.md`;
+
 export async function driftMain(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_FLAGS, 'publish-topic': { type: 'string' } });
   const topic = flags['publish-topic'];
@@ -84,4 +91,4 @@ export async function driftMain(argv: string[], io: CliIo): Promise<number> {
   return report.exitCode;
 }
 
-if (require.main === module) runMain(driftMain);
+if (require.main === module) runMain(driftMain, DRIFT_USAGE);

@@ -77,6 +77,15 @@ async function suppress(io: CliIo, d: Decision): Promise<number> {
   return recorded.failures.length > 0 ? EXIT.error : EXIT.ok;
 }
 
+export const FINDINGS_USAGE = `Usage: npm run findings -- list --table ARN --repository NAME [--json]
+       npm run findings -- suppress --table ARN --repository NAME --fingerprint HEX --by WHO --note WHY
+                                    [--security-hub] [--json]
+
+list: what the findings table knows of a repository (status, kind, masked value, where, first seen,
+who decided and why). suppress: records an owner's decision with who and why; later scans keep it, and
+--security-hub archives the Security Hub finding at once.
+Exit: 0 done, 1 error. Docs: docs/findings.md`;
+
 export async function findingsMain(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   const flags = parseFlags(rest, {
@@ -99,4 +108,4 @@ export async function findingsMain(argv: string[], io: CliIo): Promise<number> {
   return suppress(io, { repository, table, fingerprint, by, note, securityHub: flags['security-hub'] === true });
 }
 
-if (require.main === module) runMain(findingsMain);
+if (require.main === module) runMain(findingsMain, FINDINGS_USAGE);

@@ -123,6 +123,14 @@ async function buildAndPush(
   return checkDigest(readFileSync(digestFile, 'utf8'), 'buildah manifest push --digestfile');
 }
 
+export const IMAGE_USAGE = `Usage: npm run image -- --repository <account>.dkr.ecr.<region>.amazonaws.com/leakscan-<env>-scanner
+                      [--platforms linux/arm64,linux/amd64] [--tag TAG] [--file Dockerfile] [--context .]
+                      [--builder docker|buildah] [--no-login] [--json]
+
+Builds the scanner image for each platform, pushes it to ECR and prints its digest for
+scanner.image.digest in the deployment config. --repository defaults to $LEAKSCAN_IMAGE_REPOSITORY.
+Exit: 0 pushed, 1 error. Docs: docs/ops-reference.md`;
+
 export async function imageMain(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, {
     repository: { type: 'string' },
@@ -185,4 +193,4 @@ export async function imageMain(argv: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-if (require.main === module) runMain(imageMain);
+if (require.main === module) runMain(imageMain, IMAGE_USAGE);

@@ -27,6 +27,14 @@ import { planStack } from './lib/terraform';
 
 const SKIPPED: CheckovResult = { status: 'skipped', reason: CHECKOV_MISSING };
 
+export const PLAN_USAGE = `Usage: npm run plan [-- --stack NAME ...] [--skip-synth] [--cdktf-out DIR] [--out DIR] [--json]
+                     [--checkov PATH] [--fail-on-checkov]
+
+Synthesizes the app, then for each stack in dependency order runs terraform init, plan and show -json,
+and prints one review: what each stack adds, changes, replaces and destroys, and checkov's findings on
+the plan. Plan JSON goes to --out (default cdktf.out/plans), owner-only.
+Exit: 0 no changes, 2 changes, 1 error (terraform's -detailed-exitcode). Docs: docs/operations.md`;
+
 export async function planMain(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(argv, {
     ...STACK_FLAGS,
@@ -71,4 +79,4 @@ export async function planMain(argv: string[], io: CliIo): Promise<number> {
   return report.exitCode;
 }
 
-if (require.main === module) runMain(planMain);
+if (require.main === module) runMain(planMain, PLAN_USAGE);

@@ -37,9 +37,21 @@ const OPS_ERRORS: ErrorPolicy = {
   detailLines: 20,
 };
 
+/**
+ * `main`, except that `--help` or `-h` prints `usage` and exits 0 before anything runs: no synth, no
+ * terraform, nothing that needs credentials.
+ */
+export function withHelp(main: Main, usage: string): Main {
+  return (argv, io) => {
+    if (!argv.includes('--help') && !argv.includes('-h')) return main(argv, io);
+    io.stdout(usage);
+    return Promise.resolve(EXIT.ok);
+  };
+}
+
 /** Entry point for `tsx ops/<command>.ts`: real process I/O, exit code on process.exitCode. */
-export function runMain(main: Main): void {
-  runProcess(main, { ...processIo(), runner: execRunner }, OPS_ERRORS);
+export function runMain(main: Main, usage: string): void {
+  runProcess(withHelp(main, usage), { ...processIo(), runner: execRunner }, OPS_ERRORS);
 }
 
 /** Typed errors become a readable message and exit 1; anything else is a bug and keeps its stack. */
@@ -51,7 +63,7 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   try {
     return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
   } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+    throw new UsageError(`${(error as Error).message} (--help lists the options)`, { cause: error });
   }
 }
 
